@@ -6,6 +6,7 @@ nothing. Periodic sweepers (see CELERY_BEAT_SCHEDULE) re-enqueue rows left pendi
 """
 
 import os
+
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")

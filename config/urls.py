@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from training import views as training_views
+from training.views import core as training_views
 
 api_v1 = [
     path("", include("training.api_urls")),

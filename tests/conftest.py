@@ -35,7 +35,11 @@ def _persona(unit: Unit, role: str, rank: Rank, name: str, position: str):
 @pytest.fixture
 def peserta(units, ranks):
     return _persona(
-        units["POLSEK-KAPUAS-SANGGAU"], Role.PESERTA, ranks["BRIPKA"], "Andi Saputra", "Banit Reskrim"
+        units["POLSEK-KAPUAS-SANGGAU"],
+        Role.PESERTA,
+        ranks["BRIPKA"],
+        "Andi Saputra",
+        "Banit Reskrim",
     )
 
 
@@ -49,14 +53,22 @@ def operator(units, ranks):
 @pytest.fixture
 def pelatih(units, ranks):
     return _persona(
-        units["POLDA-KALBAR"], Role.PELATIH, ranks["KOMPOL"], "Dr. Hendra Wijaya, S.I.K., M.H.", "Pelatih"
+        units["POLDA-KALBAR"],
+        Role.PELATIH,
+        ranks["KOMPOL"],
+        "Dr. Hendra Wijaya, S.I.K., M.H.",
+        "Pelatih",
     )
 
 
 @pytest.fixture
 def pimpinan(units, ranks):
     return _persona(
-        units["POLRES-SANGGAU"], Role.PIMPINAN, ranks["AKBP"], "Bambang Sutrisno, S.I.K.", "Kapolres"
+        units["POLRES-SANGGAU"],
+        Role.PIMPINAN,
+        ranks["AKBP"],
+        "Bambang Sutrisno, S.I.K.",
+        "Kapolres",
     )
 
 

@@ -37,7 +37,21 @@ class PersonnelAdmin(UserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("nrp", "name", "unit", "rank", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "nrp",
+                    "name",
+                    "unit",
+                    "rank",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 

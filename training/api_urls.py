@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import apis
+from .apis import organisation as apis
 
 router = SimpleRouter()
 router.register("units", apis.UnitViewSet, basename="unit")

@@ -93,7 +93,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _variants(cell: str) -> list[str]:
-    """"BRIGADIR (very common); BRIGPOL" → ["BRIGADIR", "BRIGPOL"]; quoted full forms kept."""
+    """ "BRIGADIR (very common); BRIGPOL" → ["BRIGADIR", "BRIGPOL"]; quoted full forms kept."""
     out = []
     for part in cell.split(";"):
         part = re.sub(r"\(.*?\)", "", part).strip().strip("'").strip()

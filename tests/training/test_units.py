@@ -54,6 +54,10 @@ def test_moving_a_unit_reroots_its_subtree(units):
 
 
 def test_names_are_not_unique_but_codes_are(units):
-    UnitFactory(code="POLRES-KAPUAS", name="Polres Kapuas", kind=Unit.Kind.POLRES,
-                parent=units["POLDA-KALTENG"])
+    UnitFactory(
+        code="POLRES-KAPUAS",
+        name="Polres Kapuas",
+        kind=Unit.Kind.POLRES,
+        parent=units["POLDA-KALTENG"],
+    )
     assert Unit.objects.filter(name__in=["Polsek Kapuas", "Polres Kapuas"]).count() == 2

@@ -83,9 +83,14 @@ class Unit(models.Model):
         return f"{prefix}{self.pk:0{PATH_STEP}d}/"
 
     def clean(self) -> None:
-        if self.parent_id and self.pk and self.parent.path and self.path:
-            if self.parent.path.startswith(self.path):
-                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        if (
+            self.parent_id
+            and self.pk
+            and self.parent.path
+            and self.path
+            and (self.parent.path.startswith(self.path))
+        ):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
     @transaction.atomic
     def save(self, *args, **kwargs) -> None:

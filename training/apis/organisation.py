@@ -7,8 +7,8 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import Personnel, Rank, Unit
-from .selectors import personnel_visible_to, units_visible_to
+from training.models import Personnel, Rank, Unit
+from training.selectors import personnel_visible_to, units_visible_to
 
 
 class RankSerializer(serializers.ModelSerializer):

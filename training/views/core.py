@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .selectors import unit_ancestors
+from training.selectors import unit_ancestors
 
 
 @login_required

@@ -8,7 +8,7 @@ Scope rules:
 
 from django.db.models import QuerySet
 
-from .models import Personnel, Rank, Role, Unit
+from training.models import Personnel, Rank, Role, Unit
 
 SCOPED_ROLES = (Role.OPERATOR, Role.PELATIH, Role.PIMPINAN)
 

@@ -1,0 +1,1 @@
+"""DRF views of the training app, one module per area."""

@@ -1,0 +1,1 @@
+"""State changes for the training app, one module per area (personnel, curriculum)."""

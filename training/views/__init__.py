@@ -1,0 +1,1 @@
+"""HTML views of the training app, one module per area."""
