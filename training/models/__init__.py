@@ -1,9 +1,12 @@
-from .curriculum import Module
+from .curriculum import Material, MaterialRead, MaterialVersion, Module
 from .personnel import Personnel, Role, normalize_nrp, validate_nrp
 from .ranks import Rank, normalize_rank_text
 from .units import Unit
 
 __all__ = [
+    "Material",
+    "MaterialRead",
+    "MaterialVersion",
     "Module",
     "Personnel",
     "Rank",
