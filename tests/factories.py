@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth.models import Group
 
-from training.models import Module, Personnel, Rank, Role, Unit
+from training.models import Material, Module, Personnel, Rank, Role, Unit
 
 DEFAULT_PASSWORD = "rahasia-123"
 
@@ -68,8 +68,92 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Modul {n}")
 
 
+class LinkMaterialFactory(factory.django.DjangoModelFactory):
+    """A link material (no file); file materials go through `material_upload`."""
+
+    class Meta:
+        model = Material
+
+    module = factory.SubFactory(ModuleFactory)
+    kind = Material.Kind.LINK
+    title = factory.Sequence(lambda n: f"Materi {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/materi-{n}")
+    link_type = Material.LinkType.DOCUMENT
+    position = factory.Sequence(lambda n: n + 1)
+
+
+def _ooxml(main_part: str, content_type: str, *, extra: dict[str, bytes] | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/officeDocument" Target="{main_part}"/></Relationships>',
+        )
+        archive.writestr(main_part, '<?xml version="1.0" encoding="UTF-8"?><root/>')
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _image(fmt: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (91, 58, 26)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+_OOXML = "application/vnd.openxmlformats-officedocument"
+SAMPLE_FILES = {
+    "pdf": lambda: (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    ),
+    "pptx": lambda: _ooxml(
+        "ppt/presentation.xml", f"{_OOXML}.presentationml.presentation.main+xml"
+    ),
+    "docx": lambda: _ooxml("word/document.xml", f"{_OOXML}.wordprocessingml.document.main+xml"),
+    "xlsx": lambda: _ooxml("xl/workbook.xml", f"{_OOXML}.spreadsheetml.sheet.main+xml"),
+    "mp4": lambda: (
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+        b"\x00\x00\x00\x08free\x00\x00\x00\x10mdat" + b"\x00" * 8
+    ),
+    "jpg": lambda: _image("JPEG"),
+    "png": lambda: _image("PNG"),
+}
+
+
+def sample_file(kind: str, name: str | None = None, content: bytes | None = None):
+    """A small valid upload of `kind` (pdf, pptx, docx, xlsx, mp4, jpg, png), as Django's
+    SimpleUploadedFile; `content` overrides the bytes (for refusal tests)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = SAMPLE_FILES[kind]() if content is None else content
+    return SimpleUploadedFile(name or f"materi.{kind}", data)
+
+
 __all__ = [
     "DEFAULT_PASSWORD",
+    "LinkMaterialFactory",
     "ModuleFactory",
     "PersonnelFactory",
     "RankFactory",

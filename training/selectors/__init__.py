@@ -1,5 +1,20 @@
 """Read queries for the training app, always scoped by the requesting user."""
 
+from .curriculum import (
+    material_get_for,
+    material_read_counts,
+    material_read_ids,
+    material_read_of,
+    material_reads_by_person,
+    material_versions_visible_to,
+    materials_for_module,
+    materials_readable_by,
+    module_can_create,
+    module_can_edit,
+    module_is_readable_by,
+    modules_visible_to,
+    user_is_trainer,
+)
 from .organisation import (
     SCOPED_ROLES,
     personnel_visible_to,
@@ -13,6 +28,19 @@ from .organisation import (
 )
 
 __all__ = [
+    "material_get_for",
+    "material_read_counts",
+    "material_read_ids",
+    "material_read_of",
+    "material_reads_by_person",
+    "material_versions_visible_to",
+    "materials_for_module",
+    "materials_readable_by",
+    "module_can_create",
+    "module_can_edit",
+    "module_is_readable_by",
+    "modules_visible_to",
+    "user_is_trainer",
     "SCOPED_ROLES",
     "personnel_visible_to",
     "rank_list",
