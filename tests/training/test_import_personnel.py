@@ -1,0 +1,448 @@
+"""Personnel import: the service, the command, the web page and the API."""
+
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import PersonnelFactory, UnitFactory
+from training.errors import ApplicationError
+from training.importers.personnel import parse_personnel_file
+from training.models import Personnel, Role, Unit
+from training.services.personnel import personnel_import
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["NRP", "NAMA", "PANGKAT", "JABATAN", "SATUAN"]
+GOOD_ROWS = [
+    ["85010001", "Agus Salim", "BRIGADIR", "Banit Sabhara", "POLSEK-KAPUAS-SANGGAU"],
+    ["01234567", "Dewi Lestari, S.H.", "Bripka", "Bamin Sie Humas", "Polres Sanggau"],
+    ["75030003", "Dr. Yudi Hartono, S.I.K., M.Si.", "KBP", "Dirreskrimum", "Polda Kalbar"],
+    ["198501012010121001", "Siti Aminah, S.E.", "PNS III/a", "Paur Keu", "Polres Sintang"],
+]
+
+
+def csv_bytes(rows, *, header=HEADER, delimiter=",", bom=False, encoding="utf-8") -> bytes:
+    lines = [delimiter.join(_quote(cell, delimiter) for cell in row) for row in [header, *rows]]
+    text = "\r\n".join(lines) + "\r\n"
+    data = text.encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def _quote(cell: str, delimiter: str) -> str:
+    return f'"{cell}"' if delimiter in cell else cell
+
+
+def xlsx_bytes(rows, *, header=HEADER, title_rows=()) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for title in title_rows:
+        sheet.append([title])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run(data: bytes, *, dry_run=False, actor=None):
+    return personnel_import(source=data, dry_run=dry_run, actor=actor)
+
+
+def messages(result) -> list[str]:
+    return [str(problem) for problem in result.errors]
+
+
+# --- Service ------------------------------------------------------------------------------------
+
+
+def test_a_good_file_creates_everyone_with_rank_unit_and_the_peserta_role(units, ranks):
+    result = run(csv_bytes(GOOD_ROWS))
+    assert result.ok, messages(result)
+    assert (result.created, result.updated, result.unchanged) == (4, 0, 0)
+    agus = Personnel.objects.get(nrp="85010001")
+    assert agus.rank.code == "BRIGPOL"
+    assert agus.unit == units["POLSEK-KAPUAS-SANGGAU"]
+    assert agus.position == "Banit Sabhara"
+    assert not agus.has_usable_password()
+    assert agus.has_role(Role.PESERTA)
+    assert Personnel.objects.get(nrp="75030003").rank.code == "KOMBES-POL"
+    assert Personnel.objects.get(nrp="75030003").unit == units["POLDA-KALBAR"]
+
+
+def test_leading_zeros_in_an_nrp_are_kept(units):
+    assert run(csv_bytes(GOOD_ROWS)).ok
+    dewi = Personnel.objects.get(nrp="01234567")
+    assert dewi.name == "Dewi Lestari, S.H."
+
+
+def test_an_18_digit_nip_with_a_pns_grade_is_civil_staff(units):
+    assert run(csv_bytes(GOOD_ROWS)).ok
+    siti = Personnel.objects.get(nrp="198501012010121001")
+    assert siti.is_civil_staff
+    assert siti.rank.code == "PNS-III-A"
+    assert siti.unit == units["POLRES-SINTANG"]
+
+
+def test_nrp_with_spaces_and_dots_is_normalized(units):
+    rows = [
+        ["8501 0001", "Agus", "Bripda", "", "POLRES-SANGGAU"],
+        ["85.01.0002", "Budi", "AKP", "", "POLRES-SANGGAU"],
+    ]
+    assert run(csv_bytes(rows)).ok
+    assert set(Personnel.objects.values_list("nrp", flat=True)) == {"85010001", "85010002"}
+
+
+def test_a_bad_file_lists_every_problem_with_its_line_and_writes_nothing(units):
+    PersonnelFactory(nrp="99990000", name="Sudah Ada", unit=units["POLRES-SANGGAU"])
+    before = Personnel.objects.count()
+    rows = [
+        ["85010001", "Agus Salim", "BRIGADIR", "Banit", "POLRES-SANGGAU"],  # line 2: fine
+        ["1234", "Nrp Pendek", "Bripka", "", "POLRES-SANGGAU"],  # line 3
+        ["85010003", "Pangkat Aneh", "KAPTEN", "", "POLRES-SANGGAU"],  # line 4
+        ["85010004", "Satuan Aneh", "Bripka", "", "Polres Atlantis"],  # line 5
+        ["85010001", "Agus Lagi", "Bripka", "", "POLRES-SANGGAU"],  # line 6: duplicate
+        ["85010006", "", "Bripka", "", "POLRES-SANGGAU"],  # line 7: no name
+        ["85010007", "Tanpa Pangkat", "", "", "POLRES-SANGGAU"],  # line 8
+        ["85010008", "Tanpa Satuan", "Bripka", "", ""],  # line 9
+        ["99990000", "Sudah Ada", "Bripka", "", "POLRES-SANGGAU"],  # line 10: fine (update)
+    ]
+    result = run(csv_bytes(rows))
+    assert not result.ok
+    lines = [problem.line for problem in result.errors]
+    assert lines == [3, 4, 5, 6, 7, 8, 9]
+    text = "\n".join(messages(result))
+    assert 'line 3: NRP "1234" must be 8 digits (NRP) or 18 digits (NIP)' in text
+    assert 'line 4: unknown rank "KAPTEN"' in text
+    assert 'line 5: unknown unit "Polres Atlantis"' in text
+    assert "line 6: NRP 85010001 also appears on line 2" in text
+    assert "line 7: NAMA is empty" in text
+    assert "line 8: PANGKAT is empty" in text
+    assert "line 9: SATUAN is empty" in text
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+    assert Personnel.objects.count() == before
+    assert Personnel.objects.get(nrp="99990000").rank is None
+
+
+def test_one_row_can_have_several_problems(units):
+    result = run(csv_bytes([["12", "", "KAPTEN", "", "Polres Atlantis"]]))
+    assert [p.line for p in result.errors] == [2, 2, 2, 2]
+
+
+def test_a_missing_required_column_is_reported_on_the_header_line(units):
+    data = csv_bytes([["85010001", "Agus", "Bripka"]], header=["NRP", "NAMA", "PANGKAT"])
+    result = run(data)
+    assert messages(result) == [
+        "line 1: the column SATUAN is missing (also accepted: SATKER, UNIT, KESATUAN, "
+        "SATUAN KERJA, SATKER/SATWIL)"
+    ]
+
+
+def test_reimporting_the_same_file_changes_nothing(units):
+    assert run(csv_bytes(GOOD_ROWS)).created == 4
+    password_before = Personnel.objects.get(nrp="85010001").password
+    result = run(csv_bytes(GOOD_ROWS))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 4)
+    assert Personnel.objects.count() == 4
+    assert Personnel.objects.get(nrp="85010001").password == password_before
+
+
+def test_a_transfer_moves_the_person_to_the_new_unit_and_keeps_roles(units, ranks):
+    person = PersonnelFactory(
+        nrp="85010001",
+        name="Agus Salim",
+        rank=ranks["BRIGPOL"],
+        position="Banit",
+        unit=units["POLSEK-KAPUAS-SANGGAU"],
+        roles=[Role.OPERATOR],
+    )
+    rows = [["85010001", "Agus Salim", "BRIPKA", "Kanit Reskrim", "POLRES-SINTANG"]]
+    result = run(csv_bytes(rows))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    person.refresh_from_db()
+    assert person.unit == units["POLRES-SINTANG"]
+    assert person.rank.code == "BRIPKA"
+    assert person.position == "Kanit Reskrim"
+    assert person.has_usable_password()  # an existing login survives
+    assert set(person.groups.values_list("name", flat=True)) == {Role.OPERATOR}
+
+
+def test_without_a_jabatan_column_positions_are_left_alone(units, ranks):
+    PersonnelFactory(nrp="85010001", position="Kapolsek", unit=units["POLRES-SANGGAU"])
+    data = csv_bytes(
+        [["85010001", "Agus", "AKP", "POLSEK-KAPUAS-SANGGAU"]],
+        header=["NRP", "NAMA", "PANGKAT", "SATUAN"],
+    )
+    assert run(data).updated == 1
+    assert Personnel.objects.get(nrp="85010001").position == "Kapolsek"
+
+
+def test_dry_run_counts_without_writing(units):
+    PersonnelFactory(nrp="85010001", name="Nama Lama", unit=units["POLRES-SANGGAU"])
+    result = run(csv_bytes(GOOD_ROWS), dry_run=True)
+    assert result.ok and result.dry_run
+    assert (result.created, result.updated, result.unchanged) == (3, 1, 0)
+    assert Personnel.objects.count() == 1
+    assert Personnel.objects.get(nrp="85010001").name == "Nama Lama"
+
+
+def test_utf8_with_bom_and_semicolons_as_excel_saves_it(units):
+    rows = [
+        ["85010001", "Ni Luh Putu Ayu, S.H.", "Bripda", "Bamin", "Polsek Kapuas, Polres Sanggau"]
+    ]
+    result = run(csv_bytes(rows, delimiter=";", bom=True))
+    assert result.ok, messages(result)
+    person = Personnel.objects.get(nrp="85010001")
+    assert person.name == "Ni Luh Putu Ayu, S.H."
+    assert person.unit == units["POLSEK-KAPUAS-SANGGAU"]
+
+
+def test_excel_sep_line_and_title_rows_above_the_header(units):
+    text = (
+        "sep=;\r\nDAFTAR PERSONEL POLRES SANGGAU;;;;\r\n;;;;\r\n"
+        "No;NRP;Nama Lengkap;Pangkat;Jabatan;Satker\r\n"
+        "1;85010001;Agus;Bripka;Banit;POLRES-SANGGAU\r\n"
+    )
+    result = run(text.encode())
+    assert result.ok, messages(result)
+    assert Personnel.objects.get(nrp="85010001").rank.code == "BRIPKA"
+
+
+def test_english_headers_in_any_case(units):
+    data = csv_bytes(
+        [["85010001", "Agus", "Bripka", "Clerk", "POLRES-SANGGAU"]],
+        header=["nrp", "Name", "RANK", "position", "Unit"],
+    )
+    assert run(data).created == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_advice(units):
+    rows = [["85010001", "Agus Müller", "Bripka", "", "POLRES-SANGGAU"]]
+    result = run(csv_bytes(rows, encoding="cp1252"))
+    assert len(result.errors) == 1
+    assert result.errors[0].line is None
+    assert "not UTF-8" in result.errors[0].message
+    assert "CSV UTF-8" in result.errors[0].message
+    assert Personnel.objects.count() == 0
+
+
+def test_xlsx_with_a_title_row_and_a_number_typed_nrp(units):
+    rows = [
+        [85010001, "Agus Salim", "KOMBES POL", "Dirlantas", "Polda Kalbar"],
+        ["01234567", "Dewi", "PENATA MUDA TK. I", "Staf", "POLRES-SANGGAU"],
+    ]
+    data = xlsx_bytes(rows, title_rows=["DAFTAR PERSONEL"])
+    result = run(data)
+    assert result.ok, messages(result)
+    assert Personnel.objects.get(nrp="85010001").rank.code == "KOMBES-POL"
+    assert Personnel.objects.get(nrp="01234567").rank.code == "PNS-III-B"
+
+
+def test_xlsx_problems_use_spreadsheet_row_numbers(units):
+    rows = [
+        ["85010001", "Agus", "Bripka", "", "POLRES-SANGGAU"],
+        [1234567, "Nol Hilang", "Bripka", "", "POLRES-SANGGAU"],  # Excel dropped a leading 0
+        [198501012010121001, "Nip Angka", "III/a", "", "POLRES-SANGGAU"],  # rounded by Excel
+    ]
+    result = run(xlsx_bytes(rows, title_rows=["DAFTAR PERSONEL", ""]))
+    text = messages(result)
+    assert [p.line for p in result.errors] == [5, 6]
+    assert "leading zeros lost" in text[0]
+    assert "stored as a number" in text[1]
+    assert Personnel.objects.count() == 0
+
+
+def test_old_xls_and_broken_xlsx_are_refused(units):
+    assert "xls" in run(b"\xd0\xcf\x11\xe0" + b"\0" * 100).errors[0].message
+    assert "damaged" in run(b"PK\x03\x04 not really a zip").errors[0].message
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(units, monkeypatch):
+    monkeypatch.setattr("training.importers.personnel.MAX_XLSX_UNPACKED_BYTES", 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 10 * 1024  # small on the wire, big once inflated
+    result = run(buffer.getvalue())
+    assert "too large once unpacked" in result.errors[0].message
+
+
+def test_more_rows_than_the_cap_is_refused(units, monkeypatch):
+    monkeypatch.setattr("training.importers.personnel.MAX_ROWS", 3)
+    rows = [[f"8501000{i}", "A", "Bripka", "", "POLRES-SANGGAU"] for i in range(4)]
+    with pytest.raises(ApplicationError, match="more than 3 rows"):
+        parse_personnel_file(csv_bytes(rows))
+
+
+@pytest.fixture
+def kapuas_twins(units):
+    """A second "Polsek Kapuas", in Polda Kalteng's Polres Kapuas: names are not unique."""
+    polres_kapuas = UnitFactory(
+        code="POLRES-KAPUAS",
+        name="Polres Kapuas",
+        kind=Unit.Kind.POLRES,
+        parent=units["POLDA-KALTENG"],
+    )
+    return UnitFactory(code="POLSEK-KAPUAS-KAPUAS", name="Polsek Kapuas", parent=polres_kapuas)
+
+
+def test_an_ambiguous_unit_name_lists_the_candidates_with_their_parents(units, kapuas_twins):
+    result = run(csv_bytes([["85010001", "Agus", "Bripka", "", "POLSEK KAPUAS"]]))
+    assert len(result.errors) == 1
+    message = str(result.errors[0])
+    assert message.startswith('line 2: unit "POLSEK KAPUAS" is ambiguous')
+    assert "Polsek Kapuas (Polres Sanggau; POLSEK-KAPUAS-SANGGAU)" in message
+    assert "Polsek Kapuas (Polres Kapuas; POLSEK-KAPUAS-KAPUAS)" in message
+    assert Personnel.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "POLSEK-KAPUAS-SANGGAU",
+        "polsek-kapuas-sanggau",
+        "POLSEK KAPUAS POLRES SANGGAU",
+        "Polsek Kapuas, Polres Sanggau",
+        "Polsek Kapuas / Polres Sanggau",
+    ],
+)
+def test_a_unit_code_or_name_with_its_parent_settles_the_ambiguity(units, kapuas_twins, cell):
+    result = run(csv_bytes([["85010001", "Agus", "Bripka", "", cell]]))
+    assert result.ok, messages(result)
+    assert Personnel.objects.get(nrp="85010001").unit == units["POLSEK-KAPUAS-SANGGAU"]
+
+
+def test_an_inactive_unit_is_refused(units):
+    UnitFactory(
+        code="POLSEK-LAMA", name="Polsek Lama", parent=units["POLRES-SANGGAU"], is_active=False
+    )
+    result = run(csv_bytes([["85010001", "Agus", "Bripka", "", "Polsek Lama"]]))
+    assert messages(result) == ['line 2: unit "Polsek Lama" is no longer active']
+
+
+def test_the_import_takes_a_fixed_number_of_queries_not_one_per_row(units):
+    def rows(n):
+        return [
+            [f"{85000000 + i}", f"Personel {i}", "Bripda", "", "POLRES-SANGGAU"] for i in range(n)
+        ]
+
+    Group.objects.get_or_create(name=Role.PESERTA)
+    with CaptureQueriesContext(connection) as small:
+        assert run(csv_bytes(rows(20))).created == 20
+    Personnel.objects.all().delete()
+    with CaptureQueriesContext(connection) as large:
+        assert run(csv_bytes(rows(200))).created == 200
+    # Only batching may add statements: 10x the rows must not mean 10x the queries.
+    assert len(large.captured_queries) <= len(small.captured_queries) + 2
+    with CaptureQueriesContext(connection) as again:
+        assert run(csv_bytes(rows(200))).unchanged == 200
+    assert len(again.captured_queries) <= 6
+
+
+def test_an_operator_may_import_into_their_own_subtree(units, operator):
+    rows = [["85010001", "Agus", "Bripka", "", "POLSEK-KAPUAS-SANGGAU"]]
+    result = run(csv_bytes(rows), actor=operator)
+    assert result.ok, messages(result)
+
+
+def test_an_operator_cannot_import_outside_their_subtree(units, operator):
+    rows = [
+        ["85010001", "Agus", "Bripka", "", "POLSEK-KAPUAS-SANGGAU"],
+        ["85010002", "Budi", "Bripka", "", "POLRES-SINTANG"],
+    ]
+    result = run(csv_bytes(rows), actor=operator)
+    assert messages(result) == [
+        'line 3: unit "POLRES-SINTANG" is outside your area (Polres Sanggau)'
+    ]
+    assert Personnel.objects.filter(nrp__startswith="8501").count() == 0
+
+
+def test_an_operator_cannot_pull_in_someone_from_another_polres(units, operator):
+    PersonnelFactory(nrp="85010001", name="Agus", unit=units["POLRES-SINTANG"])
+    result = run(csv_bytes([["85010001", "Agus", "Bripka", "", "POLRES-SANGGAU"]]), actor=operator)
+    assert "belongs to Polres Sintang, outside your area" in messages(result)[0]
+    assert Personnel.objects.get(nrp="85010001").unit == units["POLRES-SINTANG"]
+
+
+def test_an_operator_cannot_rewrite_an_admin_account(units, operator):
+    PersonnelFactory(nrp="85010001", unit=units["POLRES-SANGGAU"], roles=[Role.ADMIN])
+    result = run(csv_bytes([["85010001", "Agus", "Bripka", "", "POLRES-SANGGAU"]]), actor=operator)
+    assert "Admin account" in messages(result)[0]
+
+
+def test_only_admins_and_operators_may_import(units, peserta, pimpinan, admin_user):
+    for person in (peserta, pimpinan):
+        with pytest.raises(ApplicationError):
+            run(csv_bytes(GOOD_ROWS), actor=person)
+    assert run(csv_bytes(GOOD_ROWS), actor=admin_user).created == 4
+
+
+# --- Command ------------------------------------------------------------------------------------
+
+
+def test_command_imports_and_prints_a_summary(units, tmp_path, capsys):
+    path = tmp_path / "personel.csv"
+    path.write_bytes(csv_bytes(GOOD_ROWS))
+    call_command("import_personnel", str(path))
+    assert "4 were created" in capsys.readouterr().out
+    assert Personnel.objects.count() == 4
+
+
+def test_command_json_summary_for_a_good_file(units, tmp_path, capsys):
+    path = tmp_path / "personel.xlsx"
+    path.write_bytes(xlsx_bytes(GOOD_ROWS))
+    call_command("import_personnel", str(path), "--json")
+    call_command("import_personnel", str(path), "--json")
+    first, second = capsys.readouterr().out.strip().splitlines()
+    assert json.loads(first) == {
+        "dry_run": False,
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
+    assert json.loads(second)["unchanged"] == 4
+
+
+def test_command_dry_run_writes_nothing(units, tmp_path, capsys):
+    path = tmp_path / "personel.csv"
+    path.write_bytes(csv_bytes(GOOD_ROWS))
+    call_command("import_personnel", str(path), "--dry-run")
+    assert "4 would be created" in capsys.readouterr().out
+    assert Personnel.objects.count() == 0
+
+
+def test_command_reports_problems_as_json_and_exits_non_zero(units, tmp_path, capsys):
+    path = tmp_path / "personel.csv"
+    path.write_bytes(csv_bytes([*GOOD_ROWS, ["123", "X", "KAPTEN", "", "POLRES-SANGGAU"]]))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_personnel", str(path), "--json")
+    assert excinfo.value.returncode == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["created"] == 0
+    assert summary["errors"] == [
+        {"line": 6, "message": 'NRP "123" must be 8 digits (NRP) or 18 digits (NIP)'},
+        {"line": 6, "message": 'unknown rank "KAPTEN"'},
+    ]
+    assert Personnel.objects.count() == 0
+
+
+def test_command_human_output_lists_problems_by_line(units, tmp_path, capsys):
+    path = tmp_path / "personel.csv"
+    path.write_bytes(csv_bytes([["85010001", "Agus", "Bripka", "", "Polres Atlantis"]]))
+    with pytest.raises(CommandError):
+        call_command("import_personnel", str(path))
+    assert 'line 2: unknown unit "Polres Atlantis"' in capsys.readouterr().err
+
+
+def test_command_missing_file(db, tmp_path, capsys):
+    with pytest.raises(CommandError):
+        call_command("import_personnel", str(tmp_path / "nope.csv"), "--json")
+    assert "No such file" in json.loads(capsys.readouterr().out)["errors"][0]["message"]
