@@ -10,3 +10,16 @@ class TrainingSessionsConfig(AppConfig):
     label = "training_sessions"
     verbose_name = _("Training sessions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from training.models import Personnel
+        from training.signals import demo_data_seeded
+
+        from . import receivers
+
+        post_save.connect(
+            receivers.personnel_saved, sender=Personnel, dispatch_uid="sessions_personnel_saved"
+        )
+        demo_data_seeded.connect(receivers.demo_data_seeded, dispatch_uid="sessions_demo_data")

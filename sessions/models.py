@@ -179,6 +179,9 @@ class SessionModule(models.Model):
             models.UniqueConstraint(fields=["session", "module"], name="session_module_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.module_id}"
+
 
 class SessionInvitedUnit(models.Model):
     """A unit invited to a session; it counts with its whole subtree."""
@@ -195,6 +198,9 @@ class SessionInvitedUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "unit"], name="session_invited_unit_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.unit_id}"
 
 
 class Presenter(models.Model):
@@ -383,6 +389,9 @@ class ViconConnection(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.vicon_point_id} @ {self.session_id}"
+
 
 class ZoomNameMatch(models.Model):
     """A manual decision for a Zoom display name that matched nobody automatically.
@@ -416,6 +425,9 @@ class ZoomNameMatch(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name_key
+
 
 class ZoomImport(models.Model):
     """An uploaded Zoom participant report: previewed first, applied on confirmation."""
@@ -446,6 +458,9 @@ class ZoomImport(models.Model):
         verbose_name_plural = _("Zoom report imports")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.filename or self.sha256[:12]
+
 
 def _new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -463,3 +478,6 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.personnel_id}"

@@ -160,3 +160,50 @@ __all__ = [
     "Role",
     "UnitFactory",
 ]
+
+
+# --- sessions ---------------------------------------------------------------------------------
+def _two_days_ahead():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now().replace(second=0, microsecond=0) + timedelta(days=2)
+
+
+def _two_hours_after(o):
+    from datetime import timedelta
+
+    return o.start_at + timedelta(hours=2)
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """A draft session; publish it with sessions.services.session_publish."""
+
+    class Meta:
+        model = "training_sessions.TrainingSession"
+
+    title = factory.Sequence(lambda n: f"Polri Belajar {n}")
+    host_unit = factory.SubFactory(UnitFactory)
+    start_at = factory.LazyFunction(_two_days_ahead)
+    end_at = factory.LazyAttribute(_two_hours_after)
+    zoom_join_url = "https://us02web.zoom.us/j/81234567890?pwd=abc123"
+    zoom_meeting_id = "81234567890"
+    zoom_passcode = "123456"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training_sessions.Participant"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    personnel = factory.SubFactory(PersonnelFactory)
+    unit = factory.LazyAttribute(lambda o: o.personnel.unit)
+
+
+class ViconPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training_sessions.ViconPoint"
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Ruang Vicon {n}")

@@ -1,0 +1,25 @@
+"""Receivers connected in TrainingSessionsConfig.ready()."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+
+def personnel_saved(
+    sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs
+):
+    """A new, transferred or (de)activated person: refresh the upcoming sessions that concern
+    them. Saves that touch neither the unit nor the active flag (e.g. last_login) are ignored."""
+    if raw:
+        return
+    if update_fields is not None and not ({"unit", "is_active"} & set(update_fields)):
+        return
+    from .services import personnel_sessions_sync
+
+    transaction.on_commit(lambda: personnel_sessions_sync(personnel=instance))
+
+
+def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs):
+    from .demo import sessions_demo_seed
+
+    sessions_demo_seed(stdout=stdout)
