@@ -195,3 +195,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Login lockout and security headers: see config/settings/security.py ----------------------
+from .security import *  # noqa
