@@ -1,0 +1,94 @@
+"""Read queries for quizzes, always scoped by the requesting user.
+
+- A quiz is visible when its session is (sessions.selectors.sessions_visible_to).
+- Managing a quiz (settings, results, statistics, preview) follows managing its session:
+  a Pelatih whose subtree holds the host unit, or an admin. A Pimpinan who can see the session
+  may read its results and statistics.
+- The question bank of a module is kept by whoever may edit the module (training's rule).
+- Attempts: a participant sees their own; managers see all of the quiz.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sessions.models import Participant
+from sessions.selectors import participant_for, session_can_manage, sessions_visible_to
+from training.models import Module, Role
+from training.selectors.curriculum import module_can_edit
+
+from .models import Attempt, Category, Question, Quiz
+
+
+def quizzes_visible_to(*, user) -> QuerySet[Quiz]:
+    return Quiz.objects.select_related("session", "session__host_unit").filter(
+        session__in=sessions_visible_to(user=user).values("pk")
+    )
+
+
+def quiz_can_manage(*, user, quiz: Quiz) -> bool:
+    return session_can_manage(user=user, session=quiz.session)
+
+
+def quiz_can_view_results(*, user, quiz: Quiz) -> bool:
+    if quiz_can_manage(user=user, quiz=quiz):
+        return True
+    return (
+        user.is_authenticated
+        and user.has_role(Role.PIMPINAN)
+        and quizzes_visible_to(user=user).filter(pk=quiz.pk).exists()
+    )
+
+
+def quiz_participant(*, user, quiz: Quiz) -> Participant | None:
+    return participant_for(session=quiz.session, user=user)
+
+
+def bank_can_manage(*, user, module: Module) -> bool:
+    return bool(user.is_authenticated) and module_can_edit(user=user, module=module)
+
+
+def questions_for_module(*, user, module: Module) -> QuerySet[Question]:
+    if not bank_can_manage(user=user, module=module):
+        return Question.objects.none()
+    return (
+        Question.objects.filter(module=module)
+        .select_related("category")
+        .prefetch_related("choices")
+        .order_by("category__name", "id")
+    )
+
+
+def categories_for_user(*, user) -> QuerySet[Category]:
+    """Categories a quiz manager may draw from: those of modules they may edit."""
+    if not user.is_authenticated or not (user.is_admin or user.has_role(Role.PELATIH)):
+        return Category.objects.none()
+    qs = Category.objects.select_related("module")
+    if user.is_admin:
+        return qs
+    return qs.filter(Q(module__owner__isnull=True) | Q(module__owner=user))
+
+
+def attempts_of_participant(*, user, quiz: Quiz) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(quiz=quiz, participant__personnel=user).order_by("number")
+
+
+def attempt_for_user(*, user, attempt_id: int) -> Attempt | None:
+    """The user's own attempt (None for anyone else's: it is not theirs to see or change)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Attempt.objects.select_related("quiz", "quiz__session", "participant")
+        .filter(pk=attempt_id, participant__personnel=user)
+        .first()
+    )
+
+
+def attempts_for_manager(*, user, quiz: Quiz) -> QuerySet[Attempt]:
+    if not quiz_can_view_results(user=user, quiz=quiz):
+        return Attempt.objects.none()
+    return (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("participant__personnel__rank", "participant__unit")
+        .order_by("participant__unit__path", "participant__personnel__name", "number")
+    )

@@ -1,0 +1,110 @@
+"""Quiz settings: create and update a session's post-test (or pre-test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions.models import TrainingSession
+from sessions.selectors import session_can_manage
+from training.errors import ApplicationError
+
+from ..models import Category, Question, Quiz
+
+EDITABLE = (
+    "title", "open_at", "close_at", "time_limit_minutes", "attempts_allowed", "grading_method",
+    "pass_mark", "questions_per_attempt", "shuffle_questions", "shuffle_choices",
+    "review_after_submit", "review_after_close",
+)  # fmt: skip
+
+
+def _validate(quiz: Quiz, categories: list[Category]) -> None:
+    for moment in (quiz.open_at, quiz.close_at):
+        if moment is None or timezone.is_naive(moment):
+            raise ApplicationError(_("Opening and closing times must be given with a time zone."))
+    if quiz.close_at <= quiz.open_at:
+        raise ApplicationError(_("The quiz must close after it opens."))
+    if not Decimal(0) <= Decimal(quiz.pass_mark) <= Decimal(100):
+        raise ApplicationError(_("The pass mark is a percentage between 0 and 100."))
+    if quiz.time_limit_minutes < 1:
+        raise ApplicationError(_("The time limit is at least one minute."))
+    if quiz.grading_method not in Quiz.GradingMethod.values:
+        raise ApplicationError(_("Unknown grading method."))
+    for field in ("review_after_submit", "review_after_close"):
+        if getattr(quiz, field) not in Quiz.Review.values:
+            raise ApplicationError(_("Unknown review option."))
+    if not categories:
+        raise ApplicationError(_("Choose at least one question category."))
+    available = Question.objects.filter(category__in=categories, is_active=True).count()
+    if available == 0:
+        raise ApplicationError(_("The chosen categories hold no questions."))
+    if quiz.questions_per_attempt > available:
+        raise ApplicationError(
+            _("Only %(n)s questions are available in the chosen categories.") % {"n": available}
+        )
+
+
+@transaction.atomic
+def quiz_create(
+    *,
+    user,
+    session: TrainingSession,
+    title: str,
+    open_at: datetime,
+    close_at: datetime,
+    categories: Iterable[Category],
+    kind: str = Quiz.Kind.POST,
+    **settings,
+) -> Quiz:
+    """Create the session's quiz of `kind` (one per kind). Requires managing the session."""
+    if not session_can_manage(user=user, session=session):
+        raise ApplicationError(_("You may not set up quizzes for this session."))
+    unknown = set(settings) - set(EDITABLE)
+    if unknown:
+        raise ApplicationError(
+            _("Unknown quiz settings: %(s)s") % {"s": ", ".join(sorted(unknown))}
+        )
+    if kind not in Quiz.Kind.values:
+        raise ApplicationError(_("Unknown quiz kind."))
+    categories = list(categories)
+    quiz = Quiz(
+        session=session, kind=kind, title=title, open_at=open_at, close_at=close_at,
+        created_by=user, **settings,
+    )  # fmt: skip
+    _validate(quiz, categories)
+    try:
+        with transaction.atomic():
+            quiz.save()
+    except IntegrityError:
+        raise ApplicationError(_("This session already has a quiz of that kind.")) from None
+    quiz.categories.set(categories)
+    return quiz
+
+
+@transaction.atomic
+def quiz_update(
+    *, user, quiz: Quiz, categories: Iterable[Category] | None = None, **changes
+) -> Quiz:
+    """Change settings. Attempts already started keep the questions and deadline they were
+    dealt; grading settings apply to results computed from now on."""
+    if not session_can_manage(user=user, session=quiz.session):
+        raise ApplicationError(_("You may not change this quiz."))
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ApplicationError(
+            _("Unknown quiz settings: %(s)s") % {"s": ", ".join(sorted(unknown))}
+        )
+    quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    for name, value in changes.items():
+        setattr(quiz, name, value)
+    chosen = list(categories) if categories is not None else list(quiz.categories.all())
+    _validate(quiz, chosen)
+    quiz.save(update_fields=[*changes, "updated_at"])
+    if categories is not None:
+        quiz.categories.set(chosen)
+    return quiz
