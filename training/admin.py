@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Module, Personnel, Rank, Unit
+from .models import Material, MaterialRead, MaterialVersion, Module, Personnel, Rank, Unit
 
 
 @admin.register(Unit)
@@ -57,5 +57,70 @@ class PersonnelAdmin(UserAdmin):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "is_active"]
+    list_display = ["code", "title", "hours", "owner", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["code", "title"]
+    autocomplete_fields = ["owner"]
+    list_select_related = ["owner"]
+
+
+class MaterialVersionInline(admin.TabularInline):
+    """Versions are added only through the upload services (they validate the content)."""
+
+    model = MaterialVersion
+    fk_name = "material"
+    extra = 0
+    can_delete = False
+    fields = [
+        "number",
+        "original_name",
+        "file_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    """Files are uploaded on the module pages or through the API, where they are checked."""
+
+    list_display = ["title", "module", "kind", "position", "is_active"]
+    list_filter = ["kind", "is_active", "module"]
+    search_fields = ["title", "module__code", "module__title"]
+    list_select_related = ["module"]
+    readonly_fields = ["kind", "current_version", "created_by", "created_at", "updated_at"]
+    fields = [
+        "module",
+        "kind",
+        "title",
+        "description",
+        "position",
+        "url",
+        "link_type",
+        "is_active",
+        "current_version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [MaterialVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(MaterialRead)
+class MaterialReadAdmin(admin.ModelAdmin):
+    list_display = ["material", "person", "first_opened_at", "last_opened_at", "open_count"]
+    search_fields = ["person__nrp", "person__name", "material__title"]
+    list_select_related = ["material", "person"]
+    readonly_fields = ["material", "person", "first_opened_at", "last_opened_at", "open_count"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
