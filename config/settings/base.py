@@ -186,6 +186,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Periodic work; apps add their entries here (see each app's README).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["reports-sweep-jobs"] = {
+    "task": "reports.tasks.report_jobs_sweep_task",
+    "schedule": 300.0,
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
@@ -198,3 +202,17 @@ LOGGING = {
 
 # --- Login lockout and security headers: see config/settings/security.py ----------------------
 from .security import *  # noqa
+
+# --- Certificates (see certificates/README.md) ----------------------------------------------
+# The site's public address: certificates' QR codes point to <this>/v/<code>/.
+CERTIFICATES_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
+CERTIFICATES_PENDING_GRACE_SECONDS = env.int("CERTIFICATES_PENDING_GRACE_SECONDS", default=300)
+CERTIFICATES_CLAIM_LEASE_SECONDS = env.int("CERTIFICATES_CLAIM_LEASE_SECONDS", default=600)
+# Public verification: lookups per client address per window, and unknown codes tolerated.
+CERTIFICATES_VERIFY_WINDOW_SECONDS = 600
+CERTIFICATES_VERIFY_MAX_LOOKUPS = 120
+CERTIFICATES_VERIFY_MAX_MISSES = 20
+CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
+    "task": "certificates.tasks.certificates_sweep_task",
+    "schedule": 300.0,
+}
