@@ -153,8 +153,8 @@ def _polres_leaders(name: str) -> list[Slot]:
     return [upgraded.get(position, (position, ranks)) for position, ranks in POLRES_LEADERS]
 
 
-def _cycle(slots: list[Slot], count: int) -> list[Slot]:
-    return [slots[i % len(slots)] for i in range(count)]
+def _cycle(slots: list[Slot], count: int, start: int = 0) -> list[Slot]:
+    return [slots[(start + i) % len(slots)] for i in range(count)]
 
 
 def demo_people_plan() -> list[PersonSpec]:
@@ -170,10 +170,16 @@ def demo_people_plan() -> list[PersonSpec]:
                 plan.append(namer.person(slot, unit_code))
 
     staff(POLDA_CODE, POLDA_LEADERS)
-    for code, name in _kalbar_polres():
-        staff(code, [*_polres_leaders(name), *_cycle(POLRES_STAFF, DEMO_POLRES_STAFF)])
-    for code in _reference_polsek():
-        staff(code, [*POLSEK_LEADERS, *_cycle(POLSEK_STAFF, DEMO_POLSEK_STAFF)])
+    # Each unit starts the staff list where the previous one stopped, so the few staff per
+    # unit differ from unit to unit and every post (the PNS ones too) turns up somewhere.
+    for index, (code, name) in enumerate(_kalbar_polres()):
+        extra = _cycle(POLRES_STAFF, DEMO_POLRES_STAFF, start=index * DEMO_POLRES_STAFF)
+        staff(code, [*_polres_leaders(name), *extra])
+    for index, code in enumerate(_reference_polsek()):
+        # Every Polsek has its Bhabinkamtibmas (village officer); the rest rotates.
+        rest = _cycle(POLSEK_STAFF[1:], DEMO_POLSEK_STAFF - 1, start=index * DEMO_POLSEK_STAFF)
+        extra = [POLSEK_STAFF[0], *rest]
+        staff(code, [*POLSEK_LEADERS, *extra])
     return plan
 
 
