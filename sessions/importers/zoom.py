@@ -93,7 +93,7 @@ _DURATION = {
 _ATTENDED = {"attended", "hadir"}
 _SUMMARY_ID = {"meeting id", "meetingid", "id", "id rapat", "webinar id", "ミーティングid"}
 _SUMMARY_TOPIC = {"topic", "topik", "トピック"}
-_SUMMARY_START = {"start time", "start_time", "waktu mulai", "開始時刻"}
+_SUMMARY_START = {"start time", "start_time", "actual start time", "waktu mulai", "開始時刻"}
 _SUMMARY_END = {"end time", "end_time", "waktu berakhir", "waktu selesai", "終了時刻"}
 
 _AMPM_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
@@ -303,8 +303,8 @@ def parse_report(
     summary_cols: dict[str, int] = {}
     summary_values: tuple[int, list[str]] | None = None
     preamble = [r for r in records[:first_header] if not _is_blank(r[1])]
-    if len(preamble) >= 2:
-        keys = [_norm_header(c) for c in preamble[0][1]]
+    for position, (_line, cells) in enumerate(preamble[:-1]):
+        keys = [_norm_header(c) for c in cells]
         for i, key in enumerate(keys):
             for label, vocab in (
                 ("id", _SUMMARY_ID),
@@ -315,8 +315,9 @@ def parse_report(
                 if key in vocab and label not in summary_cols:
                     summary_cols[label] = i
         if summary_cols:
-            summary_values = preamble[1]
+            summary_values = preamble[position + 1]
             report.layout = "participants+summary"
+            break
     if any(_norm_header(c[0] if c else "").endswith("details") for _, c in records):
         report.layout = "webinar"
 
