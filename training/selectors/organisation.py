@@ -33,7 +33,14 @@ def user_scope_unit(*, user: Personnel) -> Unit | None:
     return user.unit
 
 
+def _is_live(user: Personnel) -> bool:
+    """Anonymous and deactivated accounts see nothing, whatever roles they still hold."""
+    return user.is_authenticated and user.is_active
+
+
 def user_sees_subtree(*, user: Personnel) -> bool:
+    if not _is_live(user):
+        return False
     return user.is_admin or (user.unit_id is not None and user.has_role(*SCOPED_ROLES))
 
 
@@ -62,6 +69,8 @@ def personnel_visible_to(*, user: Personnel) -> QuerySet[Personnel]:
 
 def unit_is_visible_to(*, user: Personnel, unit: Unit) -> bool:
     """True when `unit` lies in the user's scope; no query beyond the user's own unit."""
+    if not _is_live(user):
+        return False
     if user.is_admin:
         return True
     if user.unit_id is None:
