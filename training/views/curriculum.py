@@ -183,6 +183,12 @@ def _editable_material(request: HttpRequest, pk: int) -> Material:
 
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# A stored file opened in the browser runs nothing and loads nothing else; `object-src 'self'`
+# lets the browser's own PDF viewer show a PDF (the site-wide policy says 'none').
+FILE_POLICY = (
+    "default-src 'none'; img-src 'self'; media-src 'self'; object-src 'self'; "
+    "style-src 'unsafe-inline'; frame-ancestors 'none'"
+)
 
 
 def _chunks(handle, remaining: int, block: int = 64 * 1024):
@@ -237,6 +243,7 @@ def version_response(
         )
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
     response["Cache-Control"] = "private, no-cache"
     return response
 
