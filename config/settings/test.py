@@ -10,6 +10,7 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-polri-belajar"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="polri-belajar-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="polri-belajar-static-"))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
