@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.response import Response
@@ -9,6 +10,14 @@ from rest_framework.views import APIView
 
 from training.models import Personnel, Rank, Unit
 from training.selectors import personnel_visible_to, units_visible_to
+
+
+def _unit_by_code(field: str, code: str) -> Unit:
+    """The unit a filter names; an unknown code is a 400 that says so, not an empty list."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise serializers.ValidationError({field: [_("No unit has the code %s.") % code]})
+    return unit
 
 
 class RankSerializer(serializers.ModelSerializer):
@@ -62,10 +71,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "within", "q"]
 
     def filter_within(self, queryset, name, value):
-        root = Unit.objects.filter(code=value).first()
-        if root is None:
-            return queryset.none()
-        return queryset.filter(path__startswith=root.path)
+        return queryset.filter(path__startswith=_unit_by_code("within", value).path)
 
     def filter_q(self, queryset, name, value):
 
@@ -94,10 +100,7 @@ class PersonnelFilter(django_filters.FilterSet):
         fields = ["unit", "rank", "q", "is_active"]
 
     def filter_unit(self, queryset, name, value):
-        root = Unit.objects.filter(code=value).first()
-        if root is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=root.path)
+        return queryset.filter(unit__path__startswith=_unit_by_code("unit", value).path)
 
     def filter_rank(self, queryset, name, value):
 
