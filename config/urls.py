@@ -7,6 +7,7 @@ from training.views import core as training_views
 api_v1 = [
     path("", include("training.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("quizzes.api_urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("modules/", include("training.urls_curriculum")),
     path("personnel/", include("training.urls_personnel")),
     path("reports/", include("reports.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

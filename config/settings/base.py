@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE["reports-sweep-jobs"] = {
     "task": "reports.tasks.report_jobs_sweep_task",
     "schedule": 300.0,
 }
+# Quizzes: close attempts past their deadline (plus grace) and grade what was saved.
+CELERY_BEAT_SCHEDULE["quizzes-close-overdue-attempts"] = {
+    "task": "quizzes.tasks.attempts_close_overdue_task",
+    "schedule": 60.0,
+}
+QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

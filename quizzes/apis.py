@@ -1,0 +1,195 @@
+"""`/api/v1/` for quizzes: list, start an attempt, save an answer, submit, result; import.
+
+Before the review options allow it, no response carries credit, weights, feedback or which
+answer is right: attempt output is built by `quizzes.presentation`.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from training.models import Module
+
+from . import presentation
+from .models import Quiz
+from .selectors import attempt_for_user, bank_can_manage, quizzes_visible_to
+from .services import answer_save, attempt_start, attempt_submit, questions_import
+
+
+class QuizSerializer(serializers.ModelSerializer):
+    session_title = serializers.CharField(source="session.title", read_only=True)
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "id", "title", "kind", "session", "session_title", "open_at", "close_at",
+            "time_limit_minutes", "attempts_allowed", "grading_method", "pass_mark",
+            "questions_per_attempt",
+        ]  # fmt: skip
+
+
+class QuizListApi(generics.ListAPIView):
+    """Quizzes of the sessions the user can see."""
+
+    serializer_class = QuizSerializer
+
+    def get_queryset(self):
+        return quizzes_visible_to(user=self.request.user).order_by("-open_at")
+
+
+class QuizDetailApi(generics.RetrieveAPIView):
+    serializer_class = QuizSerializer
+
+    def get_queryset(self):
+        return quizzes_visible_to(user=self.request.user)
+
+
+class DealtChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(help_text="Safe HTML")
+
+
+class DealtItemSerializer(DealtChoiceSerializer):
+    selected = serializers.CharField(allow_blank=True)
+
+
+class DealtQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    type = serializers.CharField()
+    text = serializers.CharField(help_text="Safe HTML")
+    response = serializers.DictField()
+    choices = DealtChoiceSerializer(many=True, required=False)
+    items = DealtItemSerializer(many=True, required=False)
+    options = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    server_now = serializers.DateTimeField()
+    questions = DealtQuestionSerializer(many=True)
+
+
+class ReviewQuestionSerializer(DealtQuestionSerializer):
+    fraction = serializers.DecimalField(max_digits=6, decimal_places=5, allow_null=True)
+    feedback = serializers.ListField(child=serializers.CharField())
+    general_feedback = serializers.CharField()
+    correct = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    review = serializers.CharField(help_text="nothing, score, feedback or answers")
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    passed = serializers.BooleanField(required=False)
+    questions = ReviewQuestionSerializer(many=True, required=False)
+
+
+class AttemptStartApi(APIView):
+    """Start (or resume) the requesting participant's attempt."""
+
+    @extend_schema(request=None, responses={201: AttemptSerializer})
+    def post(self, request, pk: int):
+        quiz = get_object_or_404(quizzes_visible_to(user=request.user), pk=pk)
+        attempt = attempt_start(user=request.user, quiz=quiz)
+        payload = presentation.attempt_payload(attempt)
+        return Response(AttemptSerializer(payload).data, status=status.HTTP_201_CREATED)
+
+
+class AttemptDetailApi(APIView):
+    @extend_schema(responses=AttemptSerializer)
+    def get(self, request, pk: int):
+        attempt = attempt_for_user(user=request.user, attempt_id=pk)
+        if attempt is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(AttemptSerializer(presentation.attempt_payload(attempt)).data)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    response = serializers.DictField(help_text="See quizzes.grading for the shape per type.")
+
+
+class AnswerSaveApi(APIView):
+    """Save one answer (insert or replace). Refused after the deadline plus grace."""
+
+    @extend_schema(
+        request=AnswerInputSerializer,
+        responses=inline_serializer(
+            "AnswerSaved",
+            {"question": serializers.IntegerField(), "saved_at": serializers.DateTimeField()},
+        ),
+    )
+    def put(self, request, pk: int, question_id: int):
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = answer_save(
+            user=request.user,
+            attempt_id=pk,
+            question_id=question_id,
+            response=data.validated_data["response"],
+        )
+        return Response({"question": answer.question_id, "saved_at": answer.saved_at})
+
+
+class AttemptSubmitApi(APIView):
+    """Submit the attempt; repeating it returns the same result."""
+
+    @extend_schema(request=None, responses=ReviewSerializer)
+    def post(self, request, pk: int):
+        attempt = attempt_submit(user=request.user, attempt_id=pk)
+        return Response(ReviewSerializer(presentation.review_payload(attempt)).data)
+
+
+class AttemptResultApi(APIView):
+    @extend_schema(responses=ReviewSerializer)
+    def get(self, request, pk: int):
+        attempt = attempt_for_user(user=request.user, attempt_id=pk)
+        if attempt is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(ReviewSerializer(presentation.review_payload(attempt)).data)
+
+
+class QuestionImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=["gift", "aiken"], default="gift")
+    dry_run = serializers.BooleanField(default=False)
+
+
+class QuestionImportApi(APIView):
+    """Import GIFT/Aiken questions into a module (its editors only). A file with errors writes
+    nothing; the response lists every problem with its line number."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=QuestionImportInputSerializer,
+        responses=inline_serializer("ImportReport", {"ok": serializers.BooleanField()}),
+    )
+    def post(self, request, code: str):
+        module = get_object_or_404(Module, code=code)
+        if not bank_can_manage(user=request.user, module=module):
+            return Response({"detail": "You may not edit this module's questions."}, status=403)
+        data = QuestionImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = questions_import(
+            module=module,
+            content=data.validated_data["file"].read(),
+            fmt=data.validated_data["format"],
+            dry_run=data.validated_data["dry_run"],
+            user=request.user,
+        )
+        return Response(report.as_dict(), status=200 if report.ok else 400)
