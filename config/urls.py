@@ -6,6 +6,7 @@ from training.views import core as training_views
 
 api_v1 = [
     path("", include("training.api_urls")),
+    path("", include("sessions.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("quizzes.api_urls")),
 ]
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", training_views.home, name="home"),
     path("healthz/", training_views.healthz, name="healthz"),
     path("accounts/", include("training.urls")),
+    path("sessions/", include("sessions.urls")),
     path("modules/", include("training.urls_curriculum")),
     path("personnel/", include("training.urls_personnel")),
     path("reports/", include("reports.urls")),

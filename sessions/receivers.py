@@ -14,9 +14,9 @@ def personnel_saved(
         return
     if update_fields is not None and not ({"unit", "is_active"} & set(update_fields)):
         return
-    from .services import personnel_sessions_sync
+    from .tasks import sync_personnel_sessions_task
 
-    transaction.on_commit(lambda: personnel_sessions_sync(personnel=instance))
+    transaction.on_commit(lambda: sync_personnel_sessions_task.delay(instance.pk))
 
 
 def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs):

@@ -186,6 +186,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Periodic work; apps add their entries here (see each app's README).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# sessions: reminders, live/finished statuses, ALPA after the end, participant list safety net.
+CELERY_BEAT_SCHEDULE["sessions-send-reminders"] = {
+    "task": "sessions.send_reminders",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["sessions-advance-statuses"] = {
+    "task": "sessions.advance_statuses",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["sessions-sweep-alpa"] = {"task": "sessions.sweep_alpa", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["sessions-sync-participants"] = {
+    "task": "sessions.sync_participants",
+    "schedule": 900.0,
+}
+# Minutes after a session's end before participants without a record become ALPA.
+SESSIONS_ALPA_DELAY_MINUTES = env.int("SESSIONS_ALPA_DELAY_MINUTES", default=0)
 CELERY_BEAT_SCHEDULE["reports-sweep-jobs"] = {
     "task": "reports.tasks.report_jobs_sweep_task",
     "schedule": 300.0,

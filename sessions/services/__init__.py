@@ -13,6 +13,7 @@ from .attendance import (
     participant_set_completed,
     session_reminders_send,
 )
+from .calendar import calendar_feed_get_or_create, calendar_feed_reset
 from .scheduling import (
     PresenterInput,
     SyncResult,
@@ -41,6 +42,8 @@ __all__ = [
     "PresenterInput",
     "SyncResult",
     "attendance_mark_bulk",
+    "calendar_feed_get_or_create",
+    "calendar_feed_reset",
     "attendance_sweep_alpa",
     "participant_add_late",
     "participant_check_in",
