@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from tests.factories import SAMPLE_FILES, _ooxml
 from training.uploads import (
@@ -15,6 +16,14 @@ from training.uploads import (
 )
 
 LIMIT = 10 * 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Refusal messages are asserted in English (msgids); people get them in Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def inspect(data: bytes, name: str, *, limit: int = LIMIT):
