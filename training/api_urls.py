@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .apis import curriculum as curriculum_apis
 from .apis import organisation as apis
+from .apis import personnel_import as personnel_import_apis
 
 router = SimpleRouter()
 router.register("units", apis.UnitViewSet, basename="unit")
@@ -11,6 +12,12 @@ router.register("personnel", apis.PersonnelViewSet, basename="personnel")
 urlpatterns = [
     path("me/", apis.MeApi.as_view(), name="api-me"),
     path("ranks/", apis.RankListApi.as_view(), name="api-ranks"),
+    # Before the router, whose "personnel/<pk>/" would otherwise catch "personnel/import/".
+    path(
+        "personnel/import/",
+        personnel_import_apis.PersonnelImportApi.as_view(),
+        name="api-personnel-import",
+    ),
     *router.urls,
     path("modules/", curriculum_apis.ModuleListCreateApi.as_view(), name="api-modules"),
     path("modules/<slug:code>/", curriculum_apis.ModuleDetailApi.as_view(), name="api-module"),

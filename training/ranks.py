@@ -58,6 +58,7 @@ class RankMatcher:
         self._exact: dict[str, Rank | None] = {}
         self._compact: dict[str, Rank | None] = {}
         self._grades: dict[str, Rank] = {}
+        self._seen: dict[str, Rank | None] = {}  # a list repeats the same few spellings
         for rank in self.ranks:
             for key in rank.match_keys():
                 self._add(self._exact, key, rank)
@@ -76,6 +77,11 @@ class RankMatcher:
 
     def match(self, text: str) -> Rank | None:
         """The rank `text` denotes, or None when it is unknown or ambiguous."""
+        if text not in self._seen:
+            self._seen[text] = self._match(text)
+        return self._seen[text]
+
+    def _match(self, text: str) -> Rank | None:
         text = (text or "").strip()
         if not text:
             return None

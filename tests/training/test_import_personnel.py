@@ -7,9 +7,13 @@ import zipfile
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import PersonnelFactory, UnitFactory
 from training.errors import ApplicationError
@@ -18,6 +22,15 @@ from training.models import Personnel, Role, Unit
 from training.services.personnel import personnel_import
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English messages; the Indonesian ones are the translators' business."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 HEADER = ["NRP", "NAMA", "PANGKAT", "JABATAN", "SATUAN"]
 GOOD_ROWS = [
@@ -443,3 +456,184 @@ def test_command_missing_file(db, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_personnel", str(tmp_path / "nope.csv"), "--json")
     assert "No such file" in json.loads(capsys.readouterr().out)["errors"][0]["message"]
+
+
+# --- Web page -----------------------------------------------------------------------------------
+
+IMPORT_URL = "/personnel/import/"
+CONFIRM_URL = "/personnel/import/confirm/"
+
+
+def upload(client, data: bytes, url=IMPORT_URL, name="personel.csv"):
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+
+
+def test_page_urls():
+    assert reverse("personnel:import") == IMPORT_URL
+    assert reverse("personnel:import-confirm") == CONFIRM_URL
+
+
+def test_upload_previews_then_confirm_imports_the_same_file(admin_client_, units):
+    response = upload(admin_client_, csv_bytes(GOOD_ROWS))
+    assert response.status_code == 200
+    assert response.context["result"].created == 4
+    assert 'data-count="created">4<' in response.content.decode()
+    assert Personnel.objects.filter(nrp="85010001").count() == 0  # a preview writes nothing
+    pending = admin_client_.session["personnel_import_pending"]["name"]
+    assert default_storage.exists(pending)
+
+    response = admin_client_.post(CONFIRM_URL)
+    assert response.status_code == 200
+    assert response.context["done"] is True
+    assert Personnel.objects.get(nrp="85010001").unit == units["POLSEK-KAPUAS-SANGGAU"]
+    assert not default_storage.exists(pending)  # the upload does not linger
+    assert "personnel_import_pending" not in admin_client_.session
+    # Confirming twice does not import twice.
+    assert admin_client_.post(CONFIRM_URL).status_code == 400
+
+
+def test_upload_of_a_bad_file_shows_every_problem_and_keeps_nothing(admin_client_, units):
+    rows = [*GOOD_ROWS, ["123", "X", "KAPTEN", "", "POLRES-SANGGAU"]]
+    response = upload(admin_client_, csv_bytes(rows))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "line 6: NRP &quot;123&quot; must be 8 digits" in body
+    assert "line 6: unknown rank &quot;KAPTEN&quot;" in body
+    assert "personnel_import_pending" not in admin_client_.session
+    assert admin_client_.post(CONFIRM_URL).status_code == 400
+    assert Personnel.objects.filter(nrp="85010001").count() == 0
+
+
+def test_cancel_discards_the_pending_upload(admin_client_, units):
+    upload(admin_client_, xlsx_bytes(GOOD_ROWS), name="personel.xlsx")
+    pending = admin_client_.session["personnel_import_pending"]["name"]
+    response = admin_client_.post(CONFIRM_URL, {"cancel": "1"})
+    assert response.status_code == 302
+    assert not default_storage.exists(pending)
+    assert Personnel.objects.filter(nrp="85010001").count() == 0
+
+
+def test_the_page_needs_a_login(anon_client, units):
+    response = anon_client.get(IMPORT_URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert anon_client.post(CONFIRM_URL).status_code == 302
+
+
+def test_an_operator_sees_the_page(operator_client):
+    response = operator_client.get(IMPORT_URL)
+    assert response.status_code == 200
+    assert "SATKER" in response.content.decode()
+
+
+@pytest.mark.parametrize("client_name", ["peserta_client", "commander_client", "trainer_client"])
+def test_other_roles_are_refused(request, client_name, units):
+    client = request.getfixturevalue(client_name)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert upload(client, csv_bytes(GOOD_ROWS)).status_code == 403
+    assert client.post(CONFIRM_URL).status_code == 403
+    assert Personnel.objects.filter(nrp="85010001").count() == 0
+
+
+def test_an_operator_uploading_outside_their_subtree_is_refused(operator_client, units):
+    rows = [["85010002", "Budi", "Bripka", "", "POLRES-SINTANG"]]
+    response = upload(operator_client, csv_bytes(rows))
+    assert response.status_code == 400
+    assert "outside your area" in response.content.decode()
+    assert "personnel_import_pending" not in operator_client.session
+    assert not Personnel.objects.filter(nrp="85010002").exists()
+
+
+def test_an_operator_imports_into_their_subtree(operator_client, units):
+    rows = [["85010002", "Budi", "Bripka", "", "Polsek Kapuas, Polres Sanggau"]]
+    assert upload(operator_client, csv_bytes(rows)).status_code == 200
+    assert operator_client.post(CONFIRM_URL).status_code == 200
+    assert Personnel.objects.get(nrp="85010002").unit == units["POLSEK-KAPUAS-SANGGAU"]
+
+
+def test_upload_without_a_file_is_a_form_error(admin_client_):
+    response = admin_client_.post(IMPORT_URL, {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"]
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+API_URL = "/api/v1/personnel/import/"
+
+
+def api_upload(client, data: bytes, **fields):
+    return client.post(
+        API_URL, {"file": SimpleUploadedFile("personel.csv", data), **fields}, format="multipart"
+    )
+
+
+def test_api_url():
+    assert reverse("api-personnel-import") == API_URL
+
+
+def test_api_dry_run_then_import(admin_client_, units):
+    response = api_upload(admin_client_, csv_bytes(GOOD_ROWS), dry_run="true")
+    assert response.status_code == 200
+    assert response.json() == {
+        "dry_run": True,
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
+    assert not Personnel.objects.filter(nrp="85010001").exists()
+    response = api_upload(admin_client_, csv_bytes(GOOD_ROWS))
+    assert response.status_code == 200
+    assert response.json()["created"] == 4
+    assert Personnel.objects.get(nrp="85010001").rank.code == "BRIGPOL"
+    assert api_upload(admin_client_, csv_bytes(GOOD_ROWS)).json()["unchanged"] == 4
+
+
+def test_api_bad_file_is_400_with_line_numbered_problems(admin_client_, units):
+    response = api_upload(admin_client_, csv_bytes([["85010001", "Agus", "Bripka", "", "X"]]))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "line": 2,
+            "message": 'unknown unit "X": write the unit code (e.g. POLRES-SANGGAU) or its '
+            "exact name",
+        }
+    ]
+    assert not Personnel.objects.filter(nrp="85010001").exists()
+
+
+def test_api_without_a_file_is_400(admin_client_):
+    response = admin_client_.post(API_URL, {"dry_run": "true"}, format="multipart")
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+def test_api_refuses_anonymous(anon_client, units):
+    assert api_upload(anon_client, csv_bytes(GOOD_ROWS)).status_code in (401, 403)
+    assert not Personnel.objects.filter(nrp="85010001").exists()
+
+
+@pytest.mark.parametrize("client_name", ["peserta_client", "commander_client"])
+def test_api_refuses_other_roles(request, client_name, units):
+    client = request.getfixturevalue(client_name)
+    assert api_upload(client, csv_bytes(GOOD_ROWS)).status_code == 403
+    assert not Personnel.objects.filter(nrp="85010001").exists()
+
+
+def test_api_operator_outside_subtree_is_refused_line_by_line(operator_client, units):
+    rows = [
+        ["85010001", "Agus", "Bripka", "", "POLSEK-KAPUAS-SANGGAU"],
+        ["85010002", "Budi", "Bripka", "", "POLRES-SINTANG"],
+    ]
+    response = api_upload(operator_client, csv_bytes(rows))
+    assert response.status_code == 400
+    assert [e["line"] for e in response.json()["errors"]] == [3]
+    assert not Personnel.objects.filter(nrp__in=["85010001", "85010002"]).exists()
+
+
+def test_api_appears_in_the_openapi_schema(admin_client_):
+    response = admin_client_.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    operation = response.json()["paths"]["/api/v1/personnel/import/"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]

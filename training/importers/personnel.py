@@ -225,6 +225,8 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split())  # trims and collapses runs of spaces and line breaks
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -233,7 +235,7 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return " ".join(str(value).split())
 
 
 def _find_header(cells: list[Any]) -> dict[str, list[int]]:

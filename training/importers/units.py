@@ -40,6 +40,7 @@ class UnitMatcher:
         self._by_code: dict[str, Unit] = {}
         self._by_name: dict[str, list[Unit]] = {}
         self._by_name_and_parent: dict[str, list[Unit]] = {}
+        self._seen: dict[str, UnitMatch] = {}  # a list names the same few units again and again
         for unit in self.units:
             self._by_code[normalize_unit_text(unit.code)] = unit
             name = normalize_unit_text(unit.name)
@@ -60,6 +61,12 @@ class UnitMatcher:
         return f"{unit.name} ({where})"
 
     def match(self, text: str) -> UnitMatch:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = self._match(text)
+        return found
+
+    def _match(self, text: str) -> UnitMatch:
         key = normalize_unit_text(text)
         if not key:
             return UnitMatch(unit=None)

@@ -9,14 +9,16 @@ Admin sets it) and the Peserta role; existing people keep their password, roles 
 """
 
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
@@ -146,13 +148,13 @@ def personnel_import(
         result.errors = sorted(problems, key=lambda problem: problem.line or 0)
         return result
 
-    to_create, to_update, unchanged = _plan(valid, existing, has_position=parsed.has_position)
-    result.created, result.updated, result.unchanged = len(to_create), len(to_update), unchanged
+    plan = _plan(valid, existing, has_position=parsed.has_position)
+    result.created, result.updated = len(plan.to_create), len(plan.to_update)
+    result.unchanged = plan.unchanged
     if dry_run:
         return result
-    fields = ["name", "rank", "unit", *(["position"] if parsed.has_position else [])]
     try:
-        _write(to_create=to_create, to_update=to_update, fields=fields)
+        _write(plan)
     except IntegrityError:
         logger.warning("personnel import collided with a concurrent change", exc_info=True)
         return ImportResult(
@@ -345,54 +347,67 @@ def _scope_problems(
     return problems
 
 
-def _plan(
-    valid: list[_Valid], existing: dict[str, dict[str, Any]], *, has_position: bool
-) -> tuple[list[Personnel], list[Personnel], int]:
-    to_create: list[Personnel] = []
-    to_update: list[Personnel] = []
-    unchanged = 0
+@dataclass
+class _Plan:
+    to_create: list[_Valid] = field(default_factory=list)
+    to_update: list[Personnel] = field(default_factory=list)
+    changed_fields: set[str] = field(default_factory=set)
+    unchanged: int = 0
+
+
+def _plan(valid: list[_Valid], existing: dict[str, dict[str, Any]], *, has_position: bool) -> _Plan:
+    """Split rows into people to create, people whose record changes, and a count of the rest."""
+    plan = _Plan()
     for row in valid:
         current = existing.get(row.nrp)
-        position = row.position if has_position else None
         if current is None:
-            to_create.append(
-                Personnel(
-                    nrp=row.nrp,
-                    name=row.name,
-                    rank=row.rank,
-                    unit=row.unit,
-                    position=position or "",
-                    password=make_password(None),
-                )
-            )
+            plan.to_create.append(row)
             continue
         wanted = {"name": row.name, "rank_id": row.rank.pk, "unit_id": row.unit.pk}
         if has_position:
-            wanted["position"] = position or ""
-        if all(current[key] == value for key, value in wanted.items()):
-            unchanged += 1
+            wanted["position"] = row.position or ""
+        changed = [key for key, value in wanted.items() if current[key] != value]
+        if not changed:
+            plan.unchanged += 1
             continue
-        person = Personnel(pk=current["id"], nrp=row.nrp, position=current["position"])
-        person.name, person.rank, person.unit = row.name, row.rank, row.unit
-        if has_position:
-            person.position = position or ""
-        to_update.append(person)
-    return to_create, to_update, unchanged
+        plan.changed_fields.update(changed)
+        # bulk_update writes only the listed fields, so a bare instance with the pk suffices.
+        plan.to_update.append(Personnel(pk=current["id"], nrp=row.nrp, **wanted))
+    return plan
+
+
+def _unusable_password() -> str:
+    """What `make_password(None)` returns, without its 40 `secrets.choice` calls per person."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 @transaction.atomic
-def _write(*, to_create: list[Personnel], to_update: list[Personnel], fields: list[str]) -> None:
-    if to_update:
-        Personnel.objects.bulk_update(to_update, fields, batch_size=WRITE_BATCH)
-    if not to_create:
+def _write(plan: _Plan) -> None:
+    if plan.to_update:
+        # Only the columns some row changes: a transfer list rewrites unit_id alone.
+        fields = sorted(plan.changed_fields)
+        Personnel.objects.bulk_update(plan.to_update, fields, batch_size=WRITE_BATCH)
+    if not plan.to_create:
         return
-    Personnel.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
-    ids = [person.pk for person in to_create]
+    now = timezone.now()
+    people = [
+        Personnel(
+            nrp=row.nrp,
+            name=row.name,
+            rank_id=row.rank.pk,
+            unit_id=row.unit.pk,
+            position=row.position or "",
+            password=_unusable_password(),
+            date_joined=now,
+        )
+        for row in plan.to_create
+    ]
+    Personnel.objects.bulk_create(people, batch_size=WRITE_BATCH)
+    ids = [person.pk for person in people]
     if any(pk is None for pk in ids):  # backends that cannot return ids from a bulk insert
-        nrps = [person.nrp for person in to_create]
         ids = [
             pk
-            for chunk in _chunks(nrps)
+            for chunk in _chunks([row.nrp for row in plan.to_create])
             for pk in Personnel.objects.filter(nrp__in=chunk).values_list("pk", flat=True)
         ]
     peserta, _created = Group.objects.get_or_create(name=Role.PESERTA)

@@ -1,0 +1,183 @@
+"""Personnel import throughput against the bare csv module, measured in one run.
+
+    .venv/bin/python benchmarks/import_personnel.py [--rows 10000]
+
+Generates an HR (Bag SDM) list as Excel saves it (UTF-8 with BOM, semicolons) spread over the
+Polda Kalbar units, with ranks and units written the ways real lists write them, and imports it
+into a throwaway SQLite database in a temporary folder (migrated, reference data loaded). Prints
+rows/s for: parsing with the csv module alone (the baseline), this project's reader alone, the
+full import that creates everyone, a dry run, a re-import that changes nothing, and a re-import
+in which a tenth of the people transfer (mutasi); each with its ratio to the baseline.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RANK_SPELLINGS = [
+    "BRIGADIR",
+    "Brigpol",
+    "BRIPKA",
+    "Bripda",
+    "BRIPTU",
+    "AIPDA",
+    "AIPTU",
+    "IPDA",
+    "Iptu",
+    "AKP",
+    "KOMPOL",
+    "AKBP",
+    "KBP",
+    "Kombes Pol.",
+]
+PNS_SPELLINGS = ["PNS III/a", "PENATA MUDA TK. I", "II/b", "Pengatur Muda (II/a)", "Penata"]
+POSITIONS = ["Banit Sabhara", "Bamin Sie Humas", "Kanit Reskrim", "Paur Subbag Renmin", "Bhabin"]
+
+
+def setup_django(folder: Path) -> None:
+    """Point Django at a fresh SQLite file in `folder`, migrate and load the reference units."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'benchmark.sqlite3'}"
+    os.environ["POLRI_VAR_DIR"] = str(folder)
+    os.environ["MEDIA_ROOT"] = str(folder / "media")
+    os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from training.reference import reference_data_load
+
+    call_command("migrate", verbosity=0)
+    reference_data_load()
+
+
+def unit_cells() -> list[str]:
+    """How a list writes each Kalbar unit: by code, by name, or name with parent."""
+    from training.models import Unit
+
+    kalbar = Unit.objects.get(code="POLDA-KALBAR")
+    cells = []
+    for unit in Unit.objects.filter(path__startswith=kalbar.path).select_related("parent"):
+        cells.append(unit.code)
+        if unit.kind == Unit.Kind.POLSEK:
+            cells.append(f"{unit.name}, {unit.parent.name}")
+        else:
+            cells.append(unit.name.upper())
+    return cells
+
+
+def generate_rows(count: int, units: list[str], rng: random.Random) -> list[list[str]]:
+    rows, nips = [], set()
+    for index in range(count):
+        if index % 10 == 9:
+            # NIP: birth date (8), appointment year and month (6), sex (1), sequence (3).
+            while True:
+                born = f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+                appointed = f"{rng.randint(2005, 2022)}{rng.randint(1, 12):02d}"
+                nrp = f"{born}{appointed}{rng.randint(1, 2)}{rng.randint(1, 999):03d}"
+                if nrp not in nips:
+                    nips.add(nrp)
+                    break
+            rank = rng.choice(PNS_SPELLINGS)
+        else:
+            nrp = f"{index:08d}"  # low numbers keep real leading zeros in the file
+            rank = rng.choice(RANK_SPELLINGS)
+        name = f"Personel {index:05d}" + (", S.H." if index % 7 == 0 else "")
+        rows.append([nrp, name, rank, rng.choice(POSITIONS), rng.choice(units)])
+    return rows
+
+
+def to_csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["NRP", "NAMA", "PANGKAT", "JABATAN", "SATUAN"])
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def timed(action: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
+    """Median wall time over `repeat` runs, and the last run's return value."""
+    times, value = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=20221107)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="polri-belajar-bench-") as folder:
+        setup_django(Path(folder))
+        from training.importers.personnel import parse_personnel_file
+        from training.services.personnel import personnel_import
+
+        rng = random.Random(args.seed)
+        units = unit_cells()
+        rows = generate_rows(args.rows, units, rng)
+        data = to_csv_bytes(rows)
+        count = len(rows)
+
+        def csv_only() -> int:
+            text = data.decode("utf-8-sig")
+            return len(list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))) - 1
+
+        def run(payload: bytes, *, dry_run: bool = False):
+            result = personnel_import(source=payload, dry_run=dry_run)
+            if not result.ok:
+                raise SystemExit("import failed: " + "; ".join(map(str, result.errors[:5])))
+            return result
+
+        baseline, parsed = timed(csv_only, repeat=5)
+        assert parsed == count
+        reader_time, _ = timed(lambda: parse_personnel_file(data), repeat=3)
+        dry_time, dry = timed(lambda: run(data, dry_run=True), repeat=3)
+        create_time, created = timed(lambda: run(data))
+        again_time, again = timed(lambda: run(data), repeat=3)
+        moved = [
+            [*row[:4], rng.choice(units)] if index % 10 == 0 else row
+            for index, row in enumerate(rows)
+        ]
+        moved_data = to_csv_bytes(moved)
+        transfer_time, transfers = timed(lambda: run(moved_data))
+
+        assert dry.created == count and created.created == count, (dry, created)
+        assert again.unchanged == count, again
+
+        print(f"{count:,} rows, {len(data) / 1024:,.0f} KiB, over {len(units) // 2} Kalbar units")
+        print(f"SQLite (throwaway) in {folder}\n")
+        print(f"{'':34} {'seconds':>8} {'rows/s':>10} {'x csv module':>13}")
+        lines = [
+            ("csv module alone (baseline)", baseline, ""),
+            ("reader alone (parse_personnel_file)", reader_time, ""),
+            ("dry run (parse + validate)", dry_time, f"{dry.created:,} to create"),
+            ("full import (create)", create_time, f"{created.created:,} created"),
+            ("re-import (unchanged)", again_time, f"{again.unchanged:,} unchanged"),
+            ("re-import with transfers", transfer_time, f"{transfers.updated:,} updated"),
+        ]
+        for label, seconds, note in lines:
+            print(
+                f"{label:34} {seconds:8.3f} {count / seconds:10,.0f} {seconds / baseline:12.1f}x"
+                f"  {note}"
+            )
+
+
+if __name__ == "__main__":
+    main()
