@@ -517,7 +517,13 @@ def render_certificate(data: CertificateData) -> bytes:
 
 def _render(data: CertificateData) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    canvas = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pageCompression=1,
+        initialFontName=FONT_REGULAR,
+        initialFontSize=10,
+    )
     canvas.setTitle(f"{TITLE} {data.number}")
     canvas.setAuthor(data.issuer_heading[-1] if data.issuer_heading else "Polri Belajar")
     canvas.setSubject(data.session_title)

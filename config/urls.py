@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from certificates import views as certificate_views
 from training.views import core as training_views
 
 api_v1 = [
     path("", include("training.api_urls")),
     path("", include("sessions.api_urls")),
+    path("", include("certificates.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("quizzes.api_urls")),
 ]
@@ -22,6 +24,8 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("certificates/", include("certificates.urls")),
+    path("v/<str:code>/", certificate_views.verify, name="certificate-verify"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,48 @@
+"""Rate limit for the public verification page and API, per client address, via the cache.
+
+Two budgets per window: all lookups (a generous cap) and lookups of unknown codes (a tight one).
+Someone verifying real certificates never meets either; someone guessing codes exhausts the
+second quickly, and 100-bit codes make guessing hopeless anyway. With a shared cache (Redis) the
+budgets hold across processes and machines.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _window() -> int:
+    return getattr(settings, "CERTIFICATES_VERIFY_WINDOW_SECONDS", 600)
+
+
+def _key(kind: str, client: str) -> str:
+    return f"certificates:verify:{kind}:{client}"
+
+
+def _increment(kind: str, client: str) -> int:
+    key = _key(kind, client)
+    cache.add(key, 0, timeout=_window())
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_window())
+        return 1
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def verification_allowed(*, client: str) -> bool:
+    """Count one lookup; False when the client has used up a budget for this window."""
+    lookups = _increment("lookups", client)
+    misses = cache.get(_key("misses", client), 0)
+    return lookups <= getattr(
+        settings, "CERTIFICATES_VERIFY_MAX_LOOKUPS", 120
+    ) and misses < getattr(settings, "CERTIFICATES_VERIFY_MAX_MISSES", 20)
+
+
+def verification_missed(*, client: str) -> None:
+    """Record a lookup of a code that does not exist."""
+    _increment("misses", client)
