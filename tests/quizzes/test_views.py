@@ -73,8 +73,9 @@ def test_trainer_pages(quiz, participant, peserta, trainer_client):
     assert "Polsek Kapuas" in stats
 
 
-def test_trainer_pages_refuse_participants_and_outsiders(quiz, participant, peserta_client,
-                                                         outsider_client, commander_client):  # fmt: skip
+def test_trainer_pages_refuse_participants_and_outsiders(
+    quiz, participant, peserta_client, outsider_client
+):
     for url in (f"/quizzes/{quiz.pk}/settings/", f"/quizzes/{quiz.pk}/preview/",
                 f"/quizzes/{quiz.pk}/results/", f"/quizzes/{quiz.pk}/statistics/"):  # fmt: skip
         assert peserta_client.get(url).status_code == 403, url
@@ -113,8 +114,9 @@ def test_import_page_previews_then_confirms(module, trainer_client, peserta_clie
     assert preview.status_code == 200
     assert not Question.objects.exists()  # preview writes nothing
     assert "Soal dua" in preview.content.decode()
-    confirmed = trainer_client.post(f"/quizzes/bank/{module.code}/import/",
-                                    {"content": text, "format": "gift", "confirm": "1"})  # fmt: skip
+    confirmed = trainer_client.post(
+        f"/quizzes/bank/{module.code}/import/", {"content": text, "format": "gift", "confirm": "1"}
+    )
     assert confirmed.status_code == 302 and Question.objects.count() == 2
     export = trainer_client.get(f"/quizzes/bank/{module.code}/export/")
     assert export.status_code == 200 and "::A::" in export.content.decode()
