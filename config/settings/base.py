@@ -166,6 +166,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set that several serializers share; without them the schema
+    # (and so `check --deploy`) warns about enum name collisions. Paths resolve lazily.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "sessions.models.TrainingSession.Status",
+        "AttendanceStatusEnum": "sessions.models.Participant.AttendanceStatus",
+        "BulkJobStatusEnum": "certificates.models.BulkJob.Status",
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "ReportJobStatusEnum": "reports.models.ReportJob.Status",
+        "ReportFormatEnum": "reports.models.ReportJob.Format",
+        "VerificationStatusEnum": ["valid", "revoked"],
+        "QuestionImportFormatEnum": ["gift", "aiken"],
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------
