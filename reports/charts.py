@@ -195,9 +195,10 @@ def completion_trend_chart(points: list[TrendPoint], *, chart_id: str = "trend")
             )
         parts.append("</g>")
     if not dots:
+        empty = _("No sessions in this period.")
         parts.append(
             f'<text x="{WIDTH / 2:g}" y="{TREND_HEIGHT / 2:g}" text-anchor="middle"'
-            f' fill="{COLOUR_MUTED}">{escape(_("No sessions in this period."))}</text>'
+            f' fill="{COLOUR_MUTED}">{escape(empty)}</text>'
         )
     parts.append("</svg>")
     table = [(point.title, percent(point.completion_pct)) for point in points]

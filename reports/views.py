@@ -78,7 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         query=query.urlencode(),
         bar_chart=completion_bar_chart(report.rows),
         trend_chart=completion_trend_chart(trend),
-        show_people=request.GET.get("people") == "1" or not report.rows,
+        # A unit without units below it is drilled down to its people straight away.
+        show_people=request.GET.get("people") == "1" or all(row.is_direct for row in report.rows),
     )
     if context["show_people"]:
         page = Paginator(people_in_unit(user=user, unit=unit, filters=filters), PEOPLE_PAGE)
