@@ -637,3 +637,15 @@ def test_api_appears_in_the_openapi_schema(admin_client_):
     assert response.status_code == 200
     operation = response.json()["paths"]["/api/v1/personnel/import/"]["post"]
     assert "multipart/form-data" in operation["requestBody"]["content"]
+
+
+def test_the_page_renders_in_indonesian_by_default(admin_client_, units, settings):
+    settings.LANGUAGE_CODE = "id"
+    rows = [["123", "X", "KAPTEN", "", "POLRES-SANGGAU"]]
+    with translation.override("id"):
+        response = upload(admin_client_, csv_bytes(rows))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<html lang="id">' in body
+    assert "KAPTEN" in body
+    assert admin_client_.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="id").status_code == 200
