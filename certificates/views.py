@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_visible_to
 from training.errors import ApplicationError
+from training.selectors import user_sees_subtree
 
 from . import selectors, services
 from .forms import CompletionRuleForm, ReasonForm
@@ -43,7 +44,11 @@ def _pdf_response(certificate: Certificate) -> HttpResponse:
 @login_required
 def my_certificates(request):
     certificates = selectors.certificates_of(user=request.user)
-    return render(request, "certificates/mine.html", {"certificates": certificates})
+    return render(
+        request,
+        "certificates/mine.html",
+        {"certificates": certificates, "sees_scope": user_sees_subtree(user=request.user)},
+    )
 
 
 @login_required

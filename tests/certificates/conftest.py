@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from sessions.models import Participant, SessionModule, TrainingSession
+from sessions.models import Participant, SessionInvitedUnit, SessionModule, TrainingSession
 from tests.factories import (
     ModuleFactory,
     ParticipantFactory,
@@ -45,6 +45,7 @@ def make_finished_session(units, pelatih, *, title="Penanganan TPPO di Wilayah P
         end_at=end,
         **kw,
     )
+    SessionInvitedUnit.objects.create(session=session, unit=units["POLRES-SANGGAU"])
     for order, name in enumerate(["Dasar hukum TPPO", "Modus operandi di perbatasan"]):
         SessionModule.objects.create(session=session, module=ModuleFactory(title=name), order=order)
     return session
