@@ -209,6 +209,15 @@ def test_an_unknown_scale_is_refused(db):
     assert not Personnel.objects.exists()
 
 
+def test_it_refuses_to_run_with_production_settings(db, settings):
+    settings.SETTINGS_MODULE = "config.settings.production"
+    with pytest.raises(ApplicationError, match="production"):
+        demo_seed()
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not Personnel.objects.exists()
+
+
 def test_command_prints_the_accounts_table(db):
     out = StringIO()
     call_command("seed_demo", "--accounts", stdout=out)

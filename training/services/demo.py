@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -42,6 +43,7 @@ from .demo_people import (
 
 DEMO_PASSWORD = "belajar-demo"
 SCALES = ("demo", "polda")
+PRODUCTION_SETTINGS = "config.settings.production"
 POLDA_CODE = "POLDA-KALBAR"
 POLDA_SCALE_POLSEK = 150  # Polsek under the Kalbar Polres at the polda scale
 POLDA_SCALE_PERSONNEL = 12_000  # personnel the polda scale adds to the demo data
@@ -346,6 +348,12 @@ def demo_seed(
     and 12,000 more personnel). Idempotent. Then sends `training.signals.demo_data_seeded`
     (sender=demo_seed, stdout, scale) after the training data is committed, so higher apps add
     theirs; a receiver that fails leaves the training data in place and a re-run resumes."""
+    if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS:
+        # The demo accounts' passwords are printed and published: never on a real server.
+        raise ApplicationError(
+            "Demo data is never loaded with production settings: its accounts, an "
+            "administrator among them, have published passwords."
+        )
     if scale not in SCALES:
         raise ApplicationError(f"Unknown demo scale {scale!r}; choose one of: {', '.join(SCALES)}.")
     say = stdout or (lambda message: None)

@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "demo accounts get their demo password back. --scale polda adds Polsek up to 150 in "
         "Kalbar and 12,000 more personnel (for benchmarks). Other apps add their own demo data "
         "by connecting a receiver to training.signals.demo_data_seeded in their "
-        "AppConfig.ready(); it receives stdout (a callable or None) and scale."
+        "AppConfig.ready(); it receives stdout (a callable or None) and scale. Refuses to run "
+        "with production settings (the demo passwords are public)."
     )
 
     def add_arguments(self, parser) -> None:
