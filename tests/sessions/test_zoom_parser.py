@@ -184,3 +184,28 @@ def test_nrp_found_anywhere_in_name():
 def test_split_display_name():
     assert split_display_name("Rina (Rina Oktaviani)") == ("Rina", "Rina Oktaviani")
     assert split_display_name("Galaxy A12") == ("Galaxy A12", "")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("11/19/2021 12:05:00 AM", at(2021, 11, 19, 0, 5)),
+        ("11/19/2021 12:05:00 PM", at(2021, 11, 19, 12, 5)),
+        ("11/19/2021 1:05 pm", at(2021, 11, 19, 13, 5)),
+        ("2022-11-15T09:00:00", at(2022, 11, 15, 9, 0)),
+    ],
+)
+def test_clock_edge_cases(raw, expected):
+    from sessions.importers.zoom import parse_datetime
+
+    assert parse_datetime(raw, tz=WIB, day_first=False) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["31/02/2022 09:00", "11/19/2021 13:05:00 PM", "2022-11-15", "9:00"]
+)
+def test_impossible_times_are_refused(raw):
+    from sessions.importers.zoom import parse_datetime
+
+    with pytest.raises(ValueError):
+        parse_datetime(raw, tz=WIB, day_first=True)
