@@ -1,6 +1,7 @@
 """Column headings shared by the exports, so PDF, XLSX and CSV say the same thing."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 # Attendance statuses are Indonesian words people use as they are.
 ATTENDANCE_LABELS = {
@@ -17,7 +18,7 @@ def unit_columns() -> list[tuple[str, str]]:
     """(heading, key) of a ranking table; keys other than rank, name and completion_pct are
     `Counts` fields."""
     return [
-        (_("Rank"), "rank"),
+        (pgettext("ranking position", "Rank"), "rank"),
         (_("Unit"), "name"),
         (_("Invited"), "invited"),
         (_("Attended"), "attended"),

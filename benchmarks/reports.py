@@ -1,0 +1,308 @@
+"""Completion report at Polda scale: the bare aggregate SQL against the dashboard and each export.
+
+    .venv/bin/python benchmarks/reports.py [--sessions 50] [--personnel 12000] [--sqlite]
+
+Builds, in a throwaway database (a PostgreSQL database it creates and drops when one answers at
+127.0.0.1:5432, else SQLite in a temporary folder), Polda Kalbar with its 14 Polres and 150 Polsek,
+12,000 personnel and 50 finished sessions inviting all of them (600,000 participants, with
+attendance, quiz results and a certificate for each who completed). Then, for the Polda-level
+report over all sessions, it prints:
+
+- the bare aggregate SQL (the one GROUP BY behind the ranking, run through a cursor): the baseline;
+- the dashboard (ranking + trend through the selectors);
+- each export (PDF, XLSX, CSV) end to end: gather the data, stream the people, write the file;
+
+each with its time, its ratio to the baseline, the queries it ran, and (in a second pass under
+tracemalloc, which slows Python down, so not timed) its peak Python memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_NAME = f"polri_bench_reports_{os.getpid()}"
+
+
+def _postgres_up() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means: use SQLite
+        return False
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--personnel", type=int, default=12_000)
+    parser.add_argument("--polsek", type=int, default=150)
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL is up")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="polri-bench-reports-"))
+    use_pg = not args.sqlite and _postgres_up()
+    if use_pg:
+        _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["POLRI_VAR_DIR"] = str(workdir)
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    try:
+        run(args, workdir, "PostgreSQL" if use_pg else "SQLite")
+    finally:
+        if use_pg:
+            from django.db import connections
+
+            connections.close_all()
+            _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+
+
+def build(args) -> None:
+    """Units, personnel, sessions, participants and certificates, with bulk inserts."""
+    from django.apps import apps
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from sessions.models import Participant, TrainingSession
+    from training.models import Personnel, Rank, Unit
+    from training.reference import reference_data_load
+
+    rng = random.Random(7)
+    reference_data_load()
+    polda = Unit.objects.get(code="POLDA-KALBAR")
+    polres = list(Unit.objects.filter(parent=polda, kind=Unit.Kind.POLRES).order_by("code"))
+    existing = Unit.objects.filter(parent__in=polres, kind=Unit.Kind.POLSEK).count()
+    for index in range(args.polsek - existing):
+        Unit.objects.create(  # save() sets the materialized path: one by one, 150 units
+            code=f"POLSEK-BENCH-{index:03d}",
+            name=f"Polsek Bench {index:03d}",
+            kind=Unit.Kind.POLSEK,
+            parent=polres[index % len(polres)],
+            timezone=polda.timezone,
+        )
+    units = list(Unit.objects.filter(path__startswith=polda.path))
+    ranks = list(Rank.objects.filter(category=Rank.Category.POLRI))
+    password = make_password("bench-only")
+    Personnel.objects.bulk_create(
+        (
+            Personnel(
+                nrp=f"{90000000 + i:08d}",
+                name=f"Personel {i:05d}",
+                rank=rng.choice(ranks),
+                unit=units[i % len(units)],
+                password=password,
+            )
+            for i in range(args.personnel)
+        ),
+        batch_size=2000,
+    )
+    people = list(Personnel.objects.filter(nrp__startswith="9").values_list("pk", "unit_id"))
+    now = timezone.now()
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            title=f"Polri Belajar {i + 1:02d}",
+            host_unit=polda,
+            start_at=now - timedelta(days=7 * (args.sessions - i)),
+            end_at=now - timedelta(days=7 * (args.sessions - i)) + timedelta(hours=2),
+            status=TrainingSession.Status.FINISHED,
+        )
+        for i in range(args.sessions)
+    )
+    certificate = None
+    with contextlib.suppress(LookupError):
+        certificate = apps.get_model("certificates", "Certificate")
+    statuses = ["HADIR"] * 70 + ["TERLAMBAT"] * 8 + ["IZIN"] * 5 + ["SAKIT"] * 3
+    statuses += ["DINAS"] * 4 + ["ALPA"] * 10
+    sequence = 0
+    for session in sessions:
+        rows = []
+        for person_id, unit_id in people:
+            status = rng.choice(statuses)
+            present = status in ("HADIR", "TERLAMBAT")
+            taken = present and rng.random() < 0.9
+            passed = taken and rng.random() < 0.8
+            rows.append(
+                Participant(
+                    session=session,
+                    personnel_id=person_id,
+                    unit_id=unit_id,
+                    attendance_status=status,
+                    minutes_attended=rng.randint(60, 120) if present else 0,
+                    quiz_score=(rng.randint(70, 100) if passed else rng.randint(0, 69))
+                    if taken
+                    else None,
+                    quiz_passed=passed if taken else None,
+                    completed_at=session.end_at if passed else None,
+                )
+            )
+        created = Participant.objects.bulk_create(rows, batch_size=5000)
+        if certificate is None:
+            continue
+        issued_on = session.start_at.date()
+        certificates = []
+        for participant in created:
+            if not participant.quiz_passed:
+                continue
+            sequence += 1
+            certificates.append(
+                certificate(
+                    participant_id=participant.pk,
+                    issuer=polda,
+                    year=issued_on.year,
+                    sequence=sequence,
+                    number=f"{sequence:06d}/SERT/POLDA-KALBAR/{issued_on.year}",
+                    code=f"B{sequence:011d}",
+                    status="ready",
+                    recipient_name="-",
+                    recipient_nrp="-",
+                    recipient_unit="-",
+                    session_title=session.title,
+                    session_start=issued_on,
+                    issued_on=issued_on,
+                    signatory_name="-",
+                )
+            )
+        certificate.objects.bulk_create(certificates, batch_size=5000)
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def run(args, workdir: Path, engine: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models.functions import Substr
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone, translation
+
+    from reports import selectors
+    from reports.selectors import (
+        _child_path_length,
+        _count_annotations,
+        _participants,
+        report_data_build,
+        report_filter_clean,
+    )
+    from reports.services import report_export_write
+    from sessions.models import Participant
+    from training.models import Personnel, Role, Unit
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    build(args)
+    build_seconds = time.perf_counter() - started
+    if engine == "PostgreSQL":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    polda = Unit.objects.get(code="POLDA-KALBAR")
+    participants = Participant.objects.count()
+    units = Unit.objects.filter(path__startswith=polda.path).count()
+    print(f"Database: {engine}. Built in {build_seconds:.0f} s: {units} units under Polda Kalbar,")
+    print(
+        f"  {Personnel.objects.count():,} personnel, {args.sessions} sessions, "
+        f"{participants:,} participants."
+    )
+
+    commander = Personnel.objects.get(nrp="90000000")
+    commander.unit = polda
+    commander.save(update_fields=["unit"])
+    from django.contrib.auth.models import Group
+
+    commander.groups.add(Group.objects.get_or_create(name=Role.PIMPINAN)[0])
+    commander = Personnel.objects.select_related("unit", "rank").get(pk=commander.pk)
+    commander.role_names  # noqa: B018 - warm the cached roles
+
+    translation.activate("id")
+    timezone.activate(polda.timezone)
+    filters = report_filter_clean(date_from=timezone.localdate() - timedelta(days=7 * 60))
+
+    # The baseline: the ranking's one GROUP BY, as SQL through a cursor.
+    qs = (
+        _participants(unit=polda, filters=filters)
+        .annotate(group_key=Substr("unit__path", 1, _child_path_length(polda)))
+        .values("group_key")
+        .annotate(**_count_annotations())
+        .order_by()
+    )
+    sql, params = qs.query.sql_with_params()
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    bare_seconds, bare_rows = timed(bare, repeat=3)
+
+    def dashboard():
+        report = selectors.completion_by_child_unit(user=commander, unit=polda, filters=filters)
+        selectors.completion_trend(user=commander, unit=polda, filters=filters)
+        return report
+
+    def export(fmt: str):
+        def go():
+            data = report_data_build(unit=polda, filters=filters, requester=commander)
+            path = workdir / f"laporan.{fmt}"
+            with open(path, "wb") as out:
+                report_export_write(data=data, fmt=fmt, out=out)
+            return path.stat().st_size
+
+        return go
+
+    cases = [("dashboard (ranking + trend)", dashboard, 3)]
+    cases += [(f"export {fmt.upper()}", export(fmt), 1) for fmt in ("pdf", "xlsx", "csv")]
+    print(f"\nPolda-level report over {args.sessions} sessions ({len(bare_rows)} Polres rows).")
+    print(
+        f"{'step':<30}{'seconds':>10}{'x bare SQL':>12}{'queries':>9}{'peak MiB':>10}{'size':>12}"
+    )
+    print(f"{'bare aggregate SQL':<30}{bare_seconds:>10.3f}{1:>12.1f}{1:>9}{'':>10}{'':>12}")
+    for label, fn, repeat in cases:
+        with CaptureQueriesContext(connection) as queries:
+            seconds, result = timed(fn, repeat=repeat)
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        size = f"{result / 2**20:.1f} MiB" if isinstance(result, int) else ""
+        print(
+            f"{label:<30}{seconds:>10.3f}{seconds / bare_seconds:>12.1f}"
+            f"{len(queries) // repeat:>9}{peak:>10.1f}{size:>12}"
+        )
+    print(
+        "\nThe PDF lists the first 2,000 people (the XLSX and CSV all of them); peak memory is "
+        "Python's own (tracemalloc), measured in a separate, untimed pass."
+    )
+
+
+if __name__ == "__main__":
+    main()
