@@ -139,8 +139,9 @@ def inspect_upload(file: BinaryIO, *, name: str, size: int, max_bytes: int) -> I
     """What `file` really is, or `UploadRefused` saying why it is not accepted.
 
     `name` is the name the uploader gave (only its extension is used, and only to check it
-    agrees with the content); `size` is the uploaded size in bytes. Reads the whole file once
-    for the checksum and leaves it positioned at the start.
+    agrees with the content); `size` is the declared size in bytes, checked first so an
+    oversized file is refused before it is read. Reads the whole file once for the checksum and
+    the real size, and leaves it positioned at the start.
     """
     if size <= 0:
         raise UploadRefused(_("The file is empty."))
@@ -173,16 +174,24 @@ def inspect_upload(file: BinaryIO, *, name: str, size: int, max_bytes: int) -> I
             )
             % {"ext": extension, "actual": detected.label}
         )
-    return Inspection(file_type=detected, size=size, sha256=_sha256(file))
+    sha256, counted = _digest(file, limit=max_bytes)
+    return Inspection(file_type=detected, size=counted, sha256=sha256)
 
 
-def _sha256(file: BinaryIO) -> str:
+def _digest(file: BinaryIO, *, limit: int) -> tuple[str, int]:
+    """SHA-256 and the real byte count (the declared size is only what the client said)."""
     digest = hashlib.sha256()
+    counted = 0
     file.seek(0)
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        counted += len(chunk)
+        if counted > limit:
+            raise UploadRefused(
+                _("The file is larger than the limit of %(limit)s.") % {"limit": human_size(limit)}
+            )
         digest.update(chunk)
     file.seek(0)
-    return digest.hexdigest()
+    return digest.hexdigest(), counted
 
 
 def _refuse_dangerous(head: bytes) -> None:

@@ -207,3 +207,12 @@ def test_display_names_keep_the_original_but_drop_paths_and_control_characters()
     assert display_name("", file_type=pdf) == "file.pdf"
     long = display_name("a" * 300 + ".pdf", file_type=pdf)
     assert len(long) == 200 and long.endswith(".pdf")
+
+
+def test_the_real_size_counts_not_the_declared_one():
+    data = SAMPLE_FILES["pdf"]() + b" " * 2000
+    stream = io.BytesIO(data)
+    result = inspect_upload(stream, name="a.pdf", size=10, max_bytes=LIMIT)
+    assert result.size == len(data)
+    with pytest.raises(UploadRefused, match="larger than the limit"):
+        inspect_upload(io.BytesIO(data), name="a.pdf", size=10, max_bytes=1024)
