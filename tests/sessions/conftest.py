@@ -70,3 +70,12 @@ def live(session_factory, peserta, operator, pimpinan):
 def ended(session_factory, peserta, operator, pimpinan):
     """Published, ended an hour ago."""
     return session_factory(start_in=-timedelta(hours=3))
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service refusals are asserted by their English msgid; pages still negotiate per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

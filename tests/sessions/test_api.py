@@ -61,7 +61,7 @@ def test_trainer_creates_and_publishes_peserta_cannot(trainer_client, peserta_cl
     assert trainer_client.post(f"{API}{pk}/publish/").status_code == 200
     assert Participant.objects.filter(session_id=pk, personnel=peserta).exists()
     refused = peserta_client.post(API, payload, format="json")
-    assert refused.status_code == 400 and "cannot schedule" in refused.json()["detail"]
+    assert refused.status_code == 400 and "tidak dapat menjadwalkan" in refused.json()["detail"]
     bad = trainer_client.post(
         API, {**payload, "zoom_join_url": "https://zoom.evil/j/1"}, format="json"
     )
@@ -78,7 +78,7 @@ def test_check_in_api(live, peserta_client, outsider_client, anon_client):
 
 def test_check_in_too_early_is_a_400_with_a_reason(upcoming, peserta_client):
     response = peserta_client.post(f"{API}{upcoming.pk}/check-in/")
-    assert response.status_code == 400 and "opens at" in response.json()["detail"]
+    assert response.status_code == 400 and "Absensi dibuka pada" in response.json()["detail"]
 
 
 def test_operator_bulk_marking_api(live, operator_client, peserta_client, outsider_client, peserta):
