@@ -6,6 +6,10 @@ urlpatterns = [
     path("quizzes/", apis.QuizListApi.as_view(), name="api-quiz-list"),
     path("quizzes/<int:pk>/", apis.QuizDetailApi.as_view(), name="api-quiz-detail"),
     path("quizzes/<int:pk>/attempts/", apis.AttemptStartApi.as_view(), name="api-attempt-start"),
+    path("quizzes/<int:pk>/results/", apis.QuizResultsApi.as_view(), name="api-quiz-results"),
+    path(
+        "quizzes/<int:pk>/statistics/", apis.QuizStatisticsApi.as_view(), name="api-quiz-statistics"
+    ),
     path("attempts/<int:pk>/", apis.AttemptDetailApi.as_view(), name="api-attempt-detail"),
     path(
         "attempts/<int:pk>/answers/<int:question_id>/",

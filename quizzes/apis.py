@@ -6,6 +6,7 @@ answer is right: attempt output is built by `quizzes.presentation`.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -16,9 +17,21 @@ from rest_framework.views import APIView
 from training.models import Module
 
 from . import presentation
-from .models import Quiz
-from .selectors import attempt_for_user, bank_can_manage, quizzes_visible_to
-from .services import answer_save, attempt_start, attempt_submit, questions_import
+from .models import Attempt, Quiz
+from .selectors import (
+    attempt_for_user,
+    attempts_for_manager,
+    bank_can_manage,
+    quiz_can_view_results,
+    quizzes_visible_to,
+)
+from .services import (
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    questions_import,
+    quiz_statistics_compute,
+)
 
 
 class QuizSerializer(serializers.ModelSerializer):
@@ -193,3 +206,52 @@ class QuestionImportApi(APIView):
             user=request.user,
         )
         return Response(report.as_dict(), status=200 if report.ok else 400)
+
+
+class AttemptRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    nrp = serializers.CharField(source="participant.personnel.nrp")
+    name = serializers.CharField(source="participant.personnel.name")
+    unit = serializers.CharField(source="participant.unit.code")
+
+
+def _results_quiz(request, pk: int) -> Quiz:
+    quiz = get_object_or_404(quizzes_visible_to(user=request.user), pk=pk)
+    if not quiz_can_view_results(user=request.user, quiz=quiz):
+        raise PermissionDenied
+    return quiz
+
+
+class QuizResultsApi(generics.ListAPIView):
+    """Every attempt at the quiz (trainers of the session, commanders who can see it)."""
+
+    serializer_class = AttemptRowSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Attempt.objects.none()
+        quiz = _results_quiz(self.request, self.kwargs["pk"])
+        return attempts_for_manager(user=self.request.user, quiz=quiz)
+
+
+class QuizStatisticsApi(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "QuizStatistics",
+            {
+                "attempts": serializers.IntegerField(),
+                "pass_rate": serializers.FloatField(allow_null=True),
+                "average": serializers.FloatField(allow_null=True),
+                "distribution": serializers.ListField(child=serializers.DictField()),
+                "units": serializers.ListField(child=serializers.DictField()),
+                "questions": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get(self, request, pk: int):
+        quiz = _results_quiz(request, pk)
+        return Response(quiz_statistics_compute(quiz_id=quiz.pk))

@@ -173,3 +173,21 @@ def test_the_api_is_in_the_openapi_schema(admin_client_):
                  "/api/v1/attempts/{id}/answers/{question_id}/", "/api/v1/attempts/{id}/submit/",
                  "/api/v1/attempts/{id}/result/"):  # fmt: skip
         assert path in schema["paths"], path
+
+
+def test_results_and_statistics_for_trainers_only(
+    quiz, participant, peserta, trainer_client, peserta_client, outsider_client
+):
+    from quizzes.services import attempt_start, attempt_submit
+
+    attempt_submit(user=peserta, attempt_id=attempt_start(user=peserta, quiz=quiz).pk)
+    results = trainer_client.get(f"/api/v1/quizzes/{quiz.pk}/results/")
+    assert results.status_code == 200
+    (row,) = results.json()["results"]
+    assert row["nrp"] == peserta.nrp and row["unit"] == "POLSEK-KAPUAS-SANGGAU"
+    stats = trainer_client.get(f"/api/v1/quizzes/{quiz.pk}/statistics/")
+    assert stats.status_code == 200 and stats.json()["attempts"] == 1
+    assert peserta_client.get(f"/api/v1/quizzes/{quiz.pk}/results/").status_code == 403
+    assert peserta_client.get(f"/api/v1/quizzes/{quiz.pk}/statistics/").status_code == 403
+    assert outsider_client.get(f"/api/v1/quizzes/{quiz.pk}/results/").status_code == 404
+    assert outsider_client.get(f"/api/v1/quizzes/{quiz.pk}/statistics/").status_code == 404
