@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -157,6 +158,14 @@ _TITLE_PREFIXES = {"dr", "drs", "dra", "ir", "prof", "h", "hj", "kh", "bapak", "
 _POL_WORDS = {"pol", "polisi"}
 
 
+@lru_cache(maxsize=8)
+def _rank_tables(rank_words: frozenset[str]) -> tuple[set[str], list[list[str]]]:
+    """Single-word rank spellings, and multi-word ones longest first (prepared once)."""
+    ranks = {r.upper() for r in rank_words}
+    multi = sorted((r.split() for r in ranks if " " in r), key=len, reverse=True)
+    return ranks, multi
+
+
 def normalize_person_name(name: str, *, rank_words: Iterable[str] = ()) -> str:
     """A key for exact name matching: unit prefixes ("POLSEK KAPUAS - "), list numbers ("015_"),
     rank prefixes ("Bripka", "AKBP", "Kombes Pol."), academic titles before ("Dr.", "Ir.", "H.")
@@ -171,8 +180,7 @@ def normalize_person_name(name: str, *, rank_words: Iterable[str] = ()) -> str:
     text = re.sub(r"^\s*\d+\s*[_.)\-]\s*", "", text)  # "015_Loki", "12. Ali"
     text = text.split(",")[0]  # Indonesian titles after the name follow a comma
     words = [w for w in re.split(r"[\s.]+", text) if w]
-    ranks = {r.upper() for r in rank_words}
-    multi = sorted((r.split() for r in ranks if " " in r), key=len, reverse=True)
+    ranks, multi = _rank_tables(frozenset(rank_words))
     changed = True
     while changed and words:
         changed = False

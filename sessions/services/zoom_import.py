@@ -169,16 +169,25 @@ def zoom_report_analyse(
         )
 
     participants = list(
-        Participant.objects.filter(session=session).select_related("personnel", "unit")
+        Participant.objects.filter(session=session).select_related(
+            "personnel", "personnel__rank", "unit"
+        )
     )
     by_nrp = {p.personnel.nrp: p for p in participants}
     by_email: dict[str, list[Participant]] = defaultdict(list)
     by_name: dict[str, list[Participant]] = defaultdict(list)
-    ranks = _rank_words()
+    ranks = frozenset(_rank_words())
+    normalized: dict[str, str] = {}
+
+    def norm(text: str) -> str:
+        if text not in normalized:
+            normalized[text] = normalize_person_name(text, rank_words=ranks)
+        return normalized[text]
+
     for p in participants:
         if p.personnel.email:
             by_email[p.personnel.email.strip().lower()].append(p)
-        by_name[normalize_person_name(p.personnel.name, rank_words=ranks)].append(p)
+        by_name[norm(p.personnel.name)].append(p)
     by_pk = {p.pk: p for p in participants}
     manual = {m.name_key: m for m in ZoomNameMatch.objects.filter(session=session)}
     vicon_by_name = {
@@ -203,10 +212,10 @@ def zoom_report_analyse(
             found, how = by_email[row.email][0], "email"
         if found is None:
             for candidate in (row.name, row.original_name):
-                norm = normalize_person_name(candidate, rank_words=ranks)
-                if not norm:
+                key_name = norm(candidate)
+                if not key_name:
                     continue
-                hits = by_name.get(norm, [])
+                hits = by_name.get(key_name, [])
                 if len(hits) == 1:
                     found, how = hits[0], "name"
                     break

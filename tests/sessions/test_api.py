@@ -159,3 +159,20 @@ def test_sessions_are_in_the_openapi_schema(admin_client_):
     schema = admin_client_.get("/api/schema/").content.decode()
     for path in ("/api/v1/sessions/", "check-in", "attendance", "zoom-import", "participants"):
         assert path in schema
+
+
+def test_patch_publish_and_cancel_api_refusals(
+    session_factory, trainer_client, peserta_client, outsider_client
+):
+    draft = session_factory(publish=False)
+    url = f"{API}{draft.pk}/"
+    changed = trainer_client.patch(url, {"title": "Judul baru"}, format="json")
+    assert changed.status_code == 200 and changed.json()["title"] == "Judul baru"
+    # Peserta are not invited to a draft, so they cannot even see it.
+    assert peserta_client.patch(url, {"title": "x"}, format="json").status_code == 404
+    assert outsider_client.post(f"{url}publish/").status_code == 404
+    assert trainer_client.post(f"{url}publish/").status_code == 200
+    assert peserta_client.post(f"{url}cancel/", {"reason": "x"}, format="json").status_code == 400
+    assert trainer_client.post(f"{url}cancel/", {}, format="json").status_code == 400
+    done = trainer_client.post(f"{url}cancel/", {"reason": "Gangguan jaringan"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
