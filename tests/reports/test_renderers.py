@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from reports.charts import completion_bar_chart, completion_trend_chart
@@ -143,14 +145,21 @@ def test_xlsx_has_a_sheet_per_level_with_frozen_header_and_numbers():
     polres = wb["Polres"]
     assert polres.freeze_panes == "A2"
     header = [cell.value for cell in polres[1]]
-    assert header[:4] == ["Satuan induk", "Kode", "Peringkat", "Satuan"]
+    # Indonesian headings (other apps' catalogs may word shared msgids their way).
+    assert header[:4] == [
+        _("Parent unit"),
+        _("Code"),
+        pgettext("ranking position", "Rank"),
+        _("Unit"),
+    ]
+    assert header[2] == "Peringkat"
     first = [cell.value for cell in polres[2]]
     assert first[1:5] == ["POLRES-D", 1, "Polres Delta", 8]
     assert isinstance(first[4], int)
-    pct = polres.cell(row=2, column=header.index("Penyelesaian %") + 1)
+    pct = polres.cell(row=2, column=header.index(_("Completion %")) + 1)
     assert pct.value == 1 and pct.number_format == "0.0%"
     total = [cell.value for cell in polres[polres.max_row]]
-    assert total[3] == "Total" and total[4] == 42
+    assert total[3] == _("Total") and total[4] == 42
     people = wb["Personel"]
     assert people.freeze_panes == "A2"
     assert [c.value for c in people[2]][:2] == ["80010001", "Zainal"]
@@ -174,7 +183,7 @@ def test_csv_streams_ranking_and_people():
     text = "".join(chunks)
     assert text.startswith("\ufeffLAPORAN PELAKSANAAN POLRI BELAJAR")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    header_at = next(i for i, row in enumerate(rows) if row[:2] == ["Tingkat", "Satuan induk"])
+    header_at = next(i for i, row in enumerate(rows) if row[:2] == [_("Level"), _("Parent unit")])
     ranking = rows[header_at + 1 : header_at + 6]
     assert [r[4] for r in ranking] == [
         "Polres Delta",
@@ -183,9 +192,9 @@ def test_csv_streams_ranking_and_people():
         "Polres Echo",
         "Polres Charlie",
     ]
-    assert ranking[2][-1] == "Ya"  # bottom three
+    assert ranking[2][-1] == _("Yes")  # bottom three
     assert ranking[0][-2] == "100.0"
-    people_at = next(i for i, row in enumerate(rows) if row[:2] == ["NRP", "Nama"])
+    people_at = next(i for i, row in enumerate(rows) if row[:2] == [_("NRP"), _("Name")])
     assert len(rows) - people_at - 1 == 1200
 
 

@@ -1,0 +1,123 @@
+"""The people behind the numbers, and the choices the filters offer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from sessions.models import Participant, TrainingSession
+from training.models import Module, Personnel, Unit
+
+from ..data import (
+    PersonRow,
+)
+from .aggregates import _certificate_model, _participants
+from .scope import CERTIFICATE_REVOKED, ReportFilter, report_scope_check
+
+# --- people --------------------------------------------------------------------------------
+
+
+def _people_values(qs: QuerySet[Participant]) -> QuerySet:
+    certificate = _certificate_model()
+    number = Value("")
+    if certificate is not None:
+        number = Coalesce(
+            Subquery(
+                certificate.objects.filter(participant=OuterRef("pk"))
+                .exclude(status=CERTIFICATE_REVOKED)
+                .values("number")[:1]
+            ),
+            Value(""),
+        )
+    return qs.annotate(certificate_number=number).values(
+        "personnel__nrp",
+        "personnel__name",
+        "personnel__rank__abbreviation",
+        "unit__name",
+        "session__title",
+        "session__start_at",
+        "attendance_status",
+        "minutes_attended",
+        "quiz_score",
+        "quiz_passed",
+        "certificate_number",
+    )
+
+
+def _person_row(row: dict) -> PersonRow:
+    return PersonRow(
+        nrp=row["personnel__nrp"],
+        name=row["personnel__name"],
+        rank=row["personnel__rank__abbreviation"] or "",
+        unit_name=row["unit__name"],
+        session_title=row["session__title"],
+        session_start=row["session__start_at"],
+        attendance_status=row["attendance_status"],
+        minutes_attended=row["minutes_attended"],
+        quiz_score=row["quiz_score"],
+        quiz_passed=row["quiz_passed"],
+        certificate_number=row["certificate_number"] or "",
+    )
+
+
+SENIORITY_ORDER = (
+    F("personnel__rank__seniority").desc(nulls_last=True),
+    "personnel__name",
+    "personnel_id",
+    "session__start_at",
+)
+
+
+def people_in_unit(*, user: Personnel, unit: Unit, filters: ReportFilter) -> QuerySet:
+    """The participations in `unit`'s subtree, most senior rank first, then by name: a values
+    queryset the caller pages (`person_rows` turns rows into `PersonRow`)."""
+    report_scope_check(user=user, unit=unit)
+    return _people_values(_participants(unit=unit, filters=filters)).order_by(*SENIORITY_ORDER)
+
+
+def person_rows(rows) -> list[PersonRow]:
+    return [_person_row(row) for row in rows]
+
+
+def participations_of(*, user: Personnel, filters: ReportFilter | None = None) -> list[PersonRow]:
+    """The user's own record: every session they were invited to, newest first."""
+    qs = Participant.objects.filter(personnel=user)
+    if filters is not None and filters.session_id is not None:
+        qs = qs.filter(session_id=filters.session_id)
+    return person_rows(_people_values(qs).order_by("-session__start_at"))
+
+
+def _people_stream(*, unit: Unit, filters: ReportFilter) -> Iterator[PersonRow]:
+    qs = _people_values(_participants(unit=unit, filters=filters)).order_by(
+        "unit__path", *SENIORITY_ORDER
+    )
+    for row in qs.iterator(chunk_size=2000):
+        yield _person_row(row)
+
+
+# --- filter choices ------------------------------------------------------------------------
+
+
+def report_session_choices(*, user: Personnel, unit: Unit, limit: int = 50):
+    """Recent sessions with participants in `unit`'s subtree, newest first (one query)."""
+    report_scope_check(user=user, unit=unit)
+    reach = Participant.objects.filter(session=OuterRef("pk"), unit__path__startswith=unit.path)
+    return (
+        TrainingSession.objects.filter(Exists(reach))
+        .exclude(status__in=[TrainingSession.Status.DRAFT, TrainingSession.Status.CANCELLED])
+        .only("id", "title", "start_at")
+        .order_by("-start_at")[:limit]
+    )
+
+
+def report_module_choices():
+    return Module.objects.filter(is_active=True).only("id", "title").order_by("title")
