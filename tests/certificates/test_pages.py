@@ -103,9 +103,7 @@ def test_commander_and_participant_cannot_revoke(commander_client, peserta_clien
     assert mine.status == Certificate.Status.READY
 
 
-def test_trainer_reissues_from_the_page(
-    trainer_client, mine, django_capture_on_commit_callbacks
-):
+def test_trainer_reissues_from_the_page(trainer_client, mine, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = trainer_client.post(
             reverse("certificates:reissue", args=[mine.pk]), {"reason": "Nama salah eja"}
@@ -115,7 +113,9 @@ def test_trainer_reissues_from_the_page(
     assert new.status == Certificate.Status.READY
 
 
-def test_session_page_for_trainer_and_commander(trainer_client, commander_client, finished_session, issued):
+def test_session_page_for_trainer_and_commander(
+    trainer_client, commander_client, finished_session, issued
+):
     url = reverse("certificates:session", args=[finished_session.pk])
     trainer_page = trainer_client.get(url).content.decode()
     assert "Completion rule" in trainer_page or "Aturan" in trainer_page
@@ -131,7 +131,9 @@ def test_bulk_issue_with_progress(
     trainer_client, finished_session, attended, crowd, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = trainer_client.post(reverse("certificates:session-issue", args=[finished_session.pk]))
+        response = trainer_client.post(
+            reverse("certificates:session-issue", args=[finished_session.pk])
+        )
     assert response.status_code == 302
     job = BulkJob.objects.get()
     assert (job.kind, job.status, job.progress, job.total) == ("issue", "done", 5, 5)
@@ -155,7 +157,9 @@ def test_bulk_issue_refused_to_commander_and_outsider(
     assert not BulkJob.objects.exists()
 
 
-def test_job_status_is_private(outsider_client, trainer_client, finished_session, attended, django_capture_on_commit_callbacks):
+def test_job_status_is_private(
+    outsider_client, trainer_client, finished_session, attended, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         trainer_client.post(reverse("certificates:session-issue", args=[finished_session.pk]))
     job = BulkJob.objects.get()
