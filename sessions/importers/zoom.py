@@ -343,7 +343,7 @@ def parse_report(
             summary_values = preamble[position + 1]
             report.layout = "participants+summary"
             break
-    if any(_norm_header(c[0] if c else "").endswith("details") for _, c in records):
+    if any(c and c[0].strip().lower().endswith("details") for _, c in records):
         report.layout = "webinar"
 
     time_values: list[str] = []
@@ -352,7 +352,9 @@ def parse_report(
     for line, cells in records[first_header:]:
         if _is_blank(cells):
             continue
-        header = _participant_columns(cells)
+        # A data row has a time in the join column; only other rows can be a (new) header.
+        looks_like_data = columns is not None and _cell(cells, columns.join)[:1].isdigit()
+        header = None if looks_like_data else _participant_columns(cells)
         if header:
             columns = header
             continue
