@@ -191,10 +191,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         # Seconds a consumer sleeps when it cannot take a message (queue empty, or its one
         # prefetched task still running): with prefetch 1 this bounds a worker process to about
         # one task per interval (see benchmarks/certificates.py).
-        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=1.0),
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.2),
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
