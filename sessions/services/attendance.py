@@ -59,16 +59,16 @@ def participant_check_in(
     if now > session.checkin_closes_at:
         raise ApplicationError(_("Check-in has closed for this session."))
     status = Status.TERLAMBAT if now > session.late_after else Status.HADIR
-    with transaction.atomic():
-        won = Participant.objects.filter(pk=participant.pk, attendance_status="").update(
-            attendance_status=status,
-            attendance_source=Participant.Source.SELF,
-            recorded_by=user,
-            recorded_at=now,
-            checked_in_at=now,
-        )
-        if won:
-            announce_participants([participant.pk])
+    # One statement, atomic on its own: only the request that still sees an empty status wins.
+    won = Participant.objects.filter(pk=participant.pk, attendance_status="").update(
+        attendance_status=status,
+        attendance_source=Participant.Source.SELF,
+        recorded_by=user,
+        recorded_at=now,
+        checked_in_at=now,
+    )
+    if won:
+        announce_participants([participant.pk])  # after the caller's commit, if any
     participant.refresh_from_db()
     return participant, bool(won)
 

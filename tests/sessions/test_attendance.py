@@ -266,3 +266,9 @@ def test_reminders_wait_until_the_configured_time(session_factory, peserta):
     session_factory(start_in=timedelta(minutes=90))
     assert session_reminders_send() == 0
     assert mail.outbox == []
+
+
+def test_check_in_query_count_is_small_and_constant(live, peserta, django_assert_max_num_queries):
+    # Fetch participant, conditional UPDATE, re-read: the hot path of a busy morning.
+    with django_assert_max_num_queries(3):
+        participant_check_in(session=live, user=peserta)
