@@ -113,7 +113,8 @@ def session_check_in(request, pk: int):
     if request.headers.get("HX-Request"):
         context = _detail_context(request, session)
         context["error"] = error
-        return render(request, "sessions/_checkin.html", context, status=400 if error else 200)
+        # htmx swaps only 2xx responses, so a refusal is shown inside the fragment.
+        return render(request, "sessions/_checkin.html", context)
     if error:
         messages.error(request, error)
     else:

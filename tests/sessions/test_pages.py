@@ -142,3 +142,9 @@ def test_summary_page(ended, pimpinan, outsider):
     page = browser(pimpinan).get(f"/sessions/{ended.pk}/summary/")
     assert page.status_code == 200 and "Polsek Kapuas" in page.content.decode()
     assert browser(outsider).get(f"/sessions/{ended.pk}/summary/").status_code == 404
+
+
+def test_htmx_check_in_refusal_is_shown_in_the_fragment(upcoming, peserta):
+    response = browser(peserta).post(f"/sessions/{upcoming.pk}/check-in/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert Participant.objects.get(session=upcoming, personnel=peserta).attendance_status == ""
