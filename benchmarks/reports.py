@@ -57,11 +57,20 @@ def main() -> None:
     parser.add_argument("--personnel", type=int, default=12_000)
     parser.add_argument("--polsek", type=int, default=150)
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL is up")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE_URL",
+        help="measure on a database a previous run built (kept with --keep); nothing is built",
+    )
+    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="polri-bench-reports-"))
     use_pg = not args.sqlite and _postgres_up()
-    if use_pg:
+    if args.reuse:
+        use_pg = args.reuse.startswith("postgres")
+        os.environ["DATABASE_URL"] = args.reuse
+    elif use_pg:
         _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
         os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
     else:
@@ -72,7 +81,7 @@ def main() -> None:
     try:
         run(args, workdir, "PostgreSQL" if use_pg else "SQLite")
     finally:
-        if use_pg:
+        if use_pg and not (args.keep or args.reuse):
             from django.db import connections
 
             connections.close_all()
@@ -218,10 +227,12 @@ def run(args, workdir: Path, engine: str) -> None:
     from sessions.models import Participant
     from training.models import Personnel, Role, Unit
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    build(args)
-    build_seconds = time.perf_counter() - started
+    build_seconds = 0.0
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        build(args)
+        build_seconds = time.perf_counter() - started
     if engine == "PostgreSQL":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -234,11 +245,12 @@ def run(args, workdir: Path, engine: str) -> None:
         f"{participants:,} participants."
     )
 
-    commander = Personnel.objects.get(nrp="90000000")
-    commander.unit = polda
-    commander.save(update_fields=["unit"])
     from django.contrib.auth.models import Group
 
+    # The commander is a personnel with no participations (added after the sessions).
+    commander, _created = Personnel.objects.get_or_create(
+        nrp="99999999", defaults={"name": "Kapolda Bench", "unit": polda}
+    )
     commander.groups.add(Group.objects.get_or_create(name=Role.PIMPINAN)[0])
     commander = Personnel.objects.select_related("unit", "rank").get(pk=commander.pk)
     commander.role_names  # noqa: B018 - warm the cached roles

@@ -94,7 +94,7 @@ def _participants(*, unit: Unit, filters: ReportFilter) -> QuerySet[Participant]
 
 
 def _count_annotations() -> dict:
-    annotations = {
+    return {
         "invited": Count("pk"),
         "attended": Count("pk", filter=Q(attendance_status__in=ATTENDED)),
         "excused": Count("pk", filter=Q(attendance_status__in=EXCUSED)),
@@ -103,23 +103,38 @@ def _count_annotations() -> dict:
         "quiz_passed": Count("pk", filter=Q(quiz_passed=True)),
         "completed": Count("pk", filter=Q(completed_at__isnull=False)),
     }
+
+
+def live_certificate_filter() -> tuple[str, Q] | None:
+    """(relation name, condition) joining a participant to their live certificate, or None
+    without a certificates app. A participant has at most one certificate that is not revoked
+    (a constraint of the certificates app), so the join never repeats a participant."""
     certificate = _certificate_model()
-    if certificate is not None:
-        issued = certificate.objects.filter(participant=OuterRef("pk"))
-        annotations["certified"] = Count(
-            "pk", filter=Q(Exists(issued.exclude(status=CERTIFICATE_REVOKED)))
-        )
-        annotations["with_certificate"] = Count("pk", filter=Q(Exists(issued)))
-    return annotations
+    if certificate is None:
+        return None
+    name = certificate._meta.get_field("participant").related_query_name()
+    live = [value for value in certificate.Status.values if value != CERTIFICATE_REVOKED]
+    return name, Q(**{f"{name}__status__in": live})
+
+
+def _certified_counts(qs: QuerySet[Participant], *group_by) -> dict:
+    """{group: participants with a live certificate}: a second GROUP BY over an inner join
+    (a hash join over the whole set; a per-row EXISTS probe was ten times slower)."""
+    lookup = live_certificate_filter()
+    if lookup is None:
+        return {}
+    _name, condition = lookup
+    rows = qs.filter(condition).values(*group_by).annotate(certified=Count("pk")).order_by()
+    return {tuple(row[field] for field in group_by): row["certified"] for row in rows}
 
 
 def _grouped_counts(qs: QuerySet[Participant], key) -> tuple[dict[str, Counts], bool]:
-    """One GROUP BY `key`: {key: Counts}, and whether any participant has a certificate."""
-    rows = qs.annotate(group_key=key).values("group_key").annotate(**_count_annotations())
+    """Two GROUP BY `key` (counts, then certificates): {key: Counts}, and whether any
+    participant holds a live certificate."""
+    qs = qs.annotate(group_key=key)
+    certified = _certified_counts(qs, "group_key")
     result = {}
-    any_certificate = False
-    for row in rows.order_by():
-        any_certificate = any_certificate or bool(row.get("with_certificate"))
+    for row in qs.values("group_key").annotate(**_count_annotations()).order_by():
         result[row["group_key"]] = Counts(
             invited=row["invited"],
             attended=row["attended"],
@@ -127,14 +142,14 @@ def _grouped_counts(qs: QuerySet[Participant], key) -> tuple[dict[str, Counts], 
             absent=row["absent"],
             quiz_taken=row["quiz_taken"],
             quiz_passed=row["quiz_passed"],
-            certified=row.get("certified", 0),
+            certified=certified.get((row["group_key"],), 0),
             completed=row["completed"],
         )
-    return result, any_certificate
+    return result, any(certified.values())
 
 
 def _basis(any_certificate: bool) -> str:
-    """Certified / invited once certificates are issued for the period; completed / invited
+    """Certified / invited once live certificates exist for the period; completed / invited
     where no certificate applies (no certificates app, or none issued for these sessions)."""
     return COMPLETION_CERTIFIED if any_certificate else COMPLETION_COMPLETED
 
@@ -264,26 +279,26 @@ def completion_trend(
 
 
 def _trend(*, unit: Unit, filters: ReportFilter, limit: int) -> list[TrendPoint]:
-    annotations = _count_annotations()
-    rows = (
-        _participants(unit=unit, filters=filters)
-        .values("session_id", "session__title", "session__start_at")
-        .annotate(**annotations)
+    qs = _participants(unit=unit, filters=filters)
+    rows = list(
+        qs.values("session_id", "session__title", "session__start_at")
+        .annotate(invited=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
         .order_by("-session__start_at", "-session_id")[:limit]
+    )
+    certified = _certified_counts(
+        qs.filter(session_id__in=[row["session_id"] for row in rows]), "session_id"
     )
     zone = ZoneInfo(unit.timezone)
     points = []
-    for row in reversed(list(rows)):
-        counts = Counts(
-            invited=row["invited"], certified=row.get("certified", 0), completed=row["completed"]
-        )
-        basis = _basis(bool(row.get("with_certificate")))
+    for row in reversed(rows):
+        done = certified.get((row["session_id"],), 0)
+        counts = Counts(invited=row["invited"], certified=done, completed=row["completed"])
         start = row["session__start_at"].astimezone(zone)
         points.append(
             TrendPoint(
                 label=start.strftime("%d/%m"),
                 title=f"{row['session__title']} ({date_format(start, 'j M Y')})",
-                completion_pct=counts.completion_pct(basis=basis),
+                completion_pct=counts.completion_pct(basis=_basis(bool(done))),
                 invited=row["invited"],
             )
         )

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from django.db.models import (
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -20,24 +20,20 @@ from training.models import Module, Personnel, Unit
 from ..data import (
     PersonRow,
 )
-from .aggregates import _certificate_model, _participants
-from .scope import CERTIFICATE_REVOKED, ReportFilter, report_scope_check
+from .aggregates import _participants, live_certificate_filter
+from .scope import ReportFilter, report_scope_check
 
 # --- people --------------------------------------------------------------------------------
 
 
 def _people_values(qs: QuerySet[Participant]) -> QuerySet:
-    certificate = _certificate_model()
     number = Value("")
-    if certificate is not None:
-        number = Coalesce(
-            Subquery(
-                certificate.objects.filter(participant=OuterRef("pk"))
-                .exclude(status=CERTIFICATE_REVOKED)
-                .values("number")[:1]
-            ),
-            Value(""),
-        )
+    lookup = live_certificate_filter()
+    if lookup is not None:
+        # A LEFT JOIN to the live certificate (at most one), not a subquery per row.
+        name, condition = lookup
+        qs = qs.annotate(live_certificate=FilteredRelation(name, condition=condition))
+        number = Coalesce(F("live_certificate__number"), Value(""))
     return qs.annotate(certificate_number=number).values(
         "personnel__nrp",
         "personnel__name",
