@@ -239,6 +239,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# --- Celery queues: heavy (PDFs, ZIPs, report files) apart from light (reminders, sweeps) -------
+# A worker started without -Q consumes both queues (one machine, `make run`); in production,
+# `-Q heavy` and `-Q light` workers run on their own machines (docs/deploy.md).
+from kombu import Exchange, Queue  # noqa: E402
+
+CELERY_TASK_DEFAULT_QUEUE = "light"
+# Each queue with its own exchange and key, so a message reaches exactly one queue.
+CELERY_TASK_QUEUES = (
+    Queue("light", Exchange("light"), routing_key="light"),
+    Queue("heavy", Exchange("heavy"), routing_key="heavy"),
+)
+CELERY_TASK_ROUTES = {
+    "certificates.tasks.certificate_render_task": {"queue": "heavy"},
+    "certificates.tasks.bulk_job_run_task": {"queue": "heavy"},
+    "reports.tasks.report_export_task": {"queue": "heavy"},
+}
+
 # --- Login lockout and security headers: see config/settings/security.py ----------------------
 from .security import *  # noqa
 
