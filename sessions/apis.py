@@ -260,8 +260,17 @@ class CheckInApi(APIView):
 
     @extend_schema(request=None, responses={201: ParticipantSerializer, 200: ParticipantSerializer})
     def post(self, request, pk: int):
-        session = _session_for(request, pk)
-        participant, recorded = services.participant_check_in(session=session, user=request.user)
+        # Hot path: an invitee's own row (with its session) in one query. Anyone else goes
+        # through the scoped lookup: 404 outside their scope, 400 "not invited" inside it.
+        own = (
+            Participant.objects.select_related("session")
+            .filter(session_id=pk, personnel=request.user)
+            .first()
+        )
+        session = own.session if own else _session_for(request, pk)
+        participant, recorded = services.participant_check_in(
+            session=session, user=request.user, participant=own
+        )
         return Response(
             ParticipantSerializer(participant).data,
             status=status.HTTP_201_CREATED if recorded else status.HTTP_200_OK,

@@ -29,17 +29,27 @@ RECORDABLE_STATES = (*OPEN_STATES, TrainingSession.Status.FINISHED)
 
 
 def participant_check_in(
-    *, session: TrainingSession, user: Personnel, now: datetime | None = None
+    *,
+    session: TrainingSession,
+    user: Personnel,
+    now: datetime | None = None,
+    participant: Participant | None = None,
 ) -> tuple[Participant, bool]:
     """Record the user's own attendance: HADIR, or TERLAMBAT after start + grace.
 
     Allowed from `checkin_opens_before` minutes before the start until the end (plus
     `checkin_closes_after_end`). One record per person whatever the number of clicks or
     concurrent requests: the write is a conditional UPDATE on an empty status, so only one
-    request can win. Returns (participant, recorded_now).
+    request can win. `participant` (the user's own row, if the caller already loaded it) saves a
+    query. Returns (participant, recorded_now).
     """
     now = now or timezone.now()
-    participant = Participant.objects.filter(session=session, personnel=user).first()
+    if (
+        participant is None
+        or participant.session_id != session.pk
+        or (participant.personnel_id != user.pk)
+    ):
+        participant = Participant.objects.filter(session=session, personnel=user).first()
     if participant is None:
         raise ApplicationError(_("You are not invited to this session."))
     if session.status not in OPEN_STATES:
