@@ -223,7 +223,7 @@ def run(args, workdir: Path, engine: str) -> None:
         report_data_build,
         report_filter_clean,
     )
-    from reports.services import report_export_write
+    from reports.services import report_export_write, report_people_limit
     from sessions.models import Participant
     from training.models import Personnel, Role, Unit
 
@@ -283,7 +283,12 @@ def run(args, workdir: Path, engine: str) -> None:
 
     def export(fmt: str):
         def go():
-            data = report_data_build(unit=polda, filters=filters, requester=commander)
+            data = report_data_build(
+                unit=polda,
+                filters=filters,
+                requester=commander,
+                people_limit=report_people_limit(fmt),
+            )
             path = workdir / f"laporan.{fmt}"
             with open(path, "wb") as out:
                 report_export_write(data=data, fmt=fmt, out=out)

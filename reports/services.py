@@ -20,7 +20,7 @@ from training.models import Personnel, Unit
 
 from .data import PersonRow, ReportData
 from .exports.csv import render_csv
-from .exports.pdf import render_pdf
+from .exports.pdf import PEOPLE_LIMIT, render_pdf
 from .exports.xlsx import render_xlsx
 from .models import ReportJob
 from .selectors import ReportFilter, report_data_build, report_scope_check
@@ -47,6 +47,11 @@ def report_export_write(*, data: ReportData, fmt: str, out: BinaryIO) -> None:
             out.write(chunk.encode("utf-8"))
     else:
         raise ApplicationError(f"Unknown report format {fmt!r}; choose pdf, xlsx or csv.")
+
+
+def report_people_limit(fmt: str) -> int | None:
+    """The PDF lists the first PEOPLE_LIMIT people; the spreadsheets list everybody."""
+    return PEOPLE_LIMIT if fmt == ReportJob.Format.PDF else None
 
 
 def report_filename(*, unit: Unit, fmt: str) -> str:
@@ -119,9 +124,17 @@ def report_job_run(*, job_id: int) -> bool:
 def _job_build(job: ReportJob) -> None:
     report_scope_check(user=job.requester, unit=job.scope_unit)
     filters = ReportFilter.from_params(job.params)
-    data = report_data_build(unit=job.scope_unit, filters=filters, requester=job.requester)
+    data = report_data_build(
+        unit=job.scope_unit,
+        filters=filters,
+        requester=job.requester,
+        people_limit=report_people_limit(job.format),
+    )
     units = sum(level.row_count for level in data.levels)
-    job.total = data.people_count + units
+    listed = data.people_count
+    if job.format == ReportJob.Format.PDF:
+        listed = min(listed, PEOPLE_LIMIT)
+    job.total = listed + units
     job.progress = units
     job.save(update_fields=["total", "progress"])
 

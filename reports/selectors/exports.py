@@ -24,9 +24,11 @@ def report_data_build(
     filters: ReportFilter,
     requester: Personnel | None,
     people: bool = True,
+    people_limit: int | None = None,
 ) -> ReportData:
     """Everything an export needs, in a fixed number of queries; the people are a stream that
-    is read while the file is written.
+    is read while the file is written (at most `people_limit` of them; `people_count` is
+    always the full number).
 
     Does not check scope: `report_data_for` does, for a user; the management command runs as
     the operations team and takes any unit.
@@ -53,7 +55,7 @@ def report_data_build(
         totals=totals,
         levels=levels,
         trend=_trend(unit=unit, filters=filters, limit=TREND_SESSIONS),
-        people=_people_stream(unit=unit, filters=filters) if people else [],
+        people=_people_stream(unit=unit, filters=filters, limit=people_limit) if people else [],
         people_count=people_count,
         signatory=signatory,
     )

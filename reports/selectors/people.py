@@ -92,10 +92,14 @@ def participations_of(*, user: Personnel, filters: ReportFilter | None = None) -
     return person_rows(_people_values(qs).order_by("-session__start_at"))
 
 
-def _people_stream(*, unit: Unit, filters: ReportFilter) -> Iterator[PersonRow]:
+def _people_stream(
+    *, unit: Unit, filters: ReportFilter, limit: int | None = None
+) -> Iterator[PersonRow]:
     qs = _people_values(_participants(unit=unit, filters=filters)).order_by(
         "unit__path", *SENIORITY_ORDER
     )
+    if limit is not None:
+        qs = qs[:limit]
     for row in qs.iterator(chunk_size=2000):
         yield _person_row(row)
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from reports.selectors import report_data_build, report_filter_clean
-from reports.services import report_export_write
+from reports.services import report_export_write, report_people_limit
 from training.errors import ApplicationError
 from training.models import Personnel, Unit
 
@@ -59,7 +59,12 @@ class Command(BaseCommand):
                 )
             except ApplicationError as exc:
                 raise CommandError(exc.message) from exc
-            data = report_data_build(unit=unit, filters=filters, requester=signer)
+            data = report_data_build(
+                unit=unit,
+                filters=filters,
+                requester=signer,
+                people_limit=report_people_limit(options["format"]),
+            )
             with open(options["output"], "wb") as out:
                 report_export_write(data=data, fmt=options["format"], out=out)
         self.stdout.write(
