@@ -25,7 +25,7 @@ setup: install
 run: setup
 	@$(BIN)/python manage.py seed_demo --accounts
 	@echo "Polri Belajar: http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p 8000
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
