@@ -252,7 +252,16 @@ CLASSIFICATION: dict[str, Rule] = {
         get("sessions:feed", everyone(404), "an unknown feed token", token="bukan-token"),
         note="Calendar feed authorised by its secret token, not by a session.",
     ),
-    "sessions:detail": rule("scoped", "GET", note=PENDING),
+    "sessions:detail": rule(
+        "scoped",
+        "GET",
+        get(
+            "sessions:detail",
+            login_html(404) | dict.fromkeys(SEES_SINTANG, 200),
+            "a published session of Polres Sintang",
+            pk=lambda w: w.extra["sintang_session"].pk,
+        ),
+    ),
     "sessions:edit": rule("role", "GET POST", note=PENDING),
     "sessions:publish": rule("role", "POST", note=PENDING),
     "sessions:cancel": rule("role", "POST", note=PENDING),
@@ -264,7 +273,16 @@ CLASSIFICATION: dict[str, Rule] = {
     "sessions-api:session-list": rule(
         "login", "GET POST", get("sessions-api:session-list", login_api())
     ),
-    "sessions-api:session-detail": rule("scoped", "GET PATCH DELETE", note=PENDING),
+    "sessions-api:session-detail": rule(
+        "scoped",
+        "GET PATCH DELETE",
+        get(
+            "sessions-api:session-detail",
+            roles_api(*SEES_SINTANG, refused=404),
+            "a published session of Polres Sintang",
+            pk=lambda w: w.extra["sintang_session"].pk,
+        ),
+    ),
     "sessions-api:session-publish": rule("role", "POST", note=PENDING),
     "sessions-api:session-cancel": rule("role", "POST", note=PENDING),
     "sessions-api:participant-list": rule("role", "GET POST", note=PENDING),
@@ -291,6 +309,8 @@ CLASSIFICATION: dict[str, Rule] = {
     "quizzes:export": rule("role", "GET", note=PENDING),
     "api-quiz-list": rule("login", "GET", get("api-quiz-list", login_api())),
     "api-quiz-detail": rule("scoped", "GET", note=PENDING),
+    "api-quiz-results": rule("role", "GET", note=PENDING),
+    "api-quiz-statistics": rule("role", "GET", note=PENDING),
     "api-attempt-start": rule("login", "POST", note=PENDING),
     "api-attempt-detail": rule("login", "GET", note=PENDING),
     "api-answer-save": rule("login", "PUT", note=PENDING),
@@ -542,8 +562,34 @@ def world(units, ranks, peserta, operator, pelatih, pimpinan, admin_user, outsid
         "outsider": outsider,
         "superuser": superuser,
     }
-    return World(users=users, units=units, markers=markers)
+    world = World(users=users, units=units, markers=markers)
+    _add_sessions(world)
+    return world
 
+
+def _add_sessions(world: World) -> None:
+    """A published session hosted and attended by Polres Sintang: Sanggau must not see it."""
+    try:
+        from sessions.services import session_create, session_publish
+    except ImportError:  # the sessions app is not there yet
+        return
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
+    session = session_create(
+        user=world.users["admin"],
+        title=SINTANG_SESSION_TITLE,
+        host_unit=world.units["POLRES-SINTANG"],
+        start_at=start,
+        end_at=start + timedelta(hours=2),
+        invited_units=[world.units["POLRES-SINTANG"]],
+    )
+    world.extra["sintang_session"] = session_publish(session=session, user=world.users["admin"])
+
+
+SINTANG_SESSION_TITLE = "Sesi Rahasia Polres Sintang"
 
 # Which marker each role may see; every other marker must not appear in its responses.
 MARKER_VISIBLE_TO = {
@@ -571,6 +617,8 @@ def _leaks(world: World, role: str, response) -> list[str]:
         for needle in (person.name, person.nrp):
             if needle in body:
                 found.append(f"{marker} marker ({needle})")
+    if role not in MARKER_VISIBLE_TO["sintang"] and SINTANG_SESSION_TITLE in body:
+        found.append(f"the Sintang session ({SINTANG_SESSION_TITLE})")
     return found
 
 
@@ -632,3 +680,9 @@ def test_the_matrix_fixtures_really_differ_in_scope(world):
     assert client.get(f"/api/v1/personnel/{world.markers['sanggau'].pk}/").status_code == 200
     assert client.get(f"/api/v1/personnel/{world.markers['sintang'].pk}/").status_code == 404
     assert world.users["peserta"].check_password(DEFAULT_PASSWORD)
+    if "sintang_session" in world.extra:
+        # The session marker is visible where it should be, so its absence elsewhere means
+        # something.
+        seen = _client(world, "outsider").get("/api/v1/sessions/").content.decode()
+        assert SINTANG_SESSION_TITLE in seen
+        assert SINTANG_SESSION_TITLE not in client.get("/api/v1/sessions/").content.decode()
