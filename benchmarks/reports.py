@@ -63,6 +63,9 @@ def main() -> None:
         help="measure on a database a previous run built (kept with --keep); nothing is built",
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
+    parser.add_argument(
+        "--formats", default="pdf,xlsx,csv", help="exports to time, comma-separated"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="polri-bench-reports-"))
@@ -297,7 +300,7 @@ def run(args, workdir: Path, engine: str) -> None:
         return go
 
     cases = [("dashboard (ranking + trend)", dashboard, 3)]
-    cases += [(f"export {fmt.upper()}", export(fmt), 1) for fmt in ("pdf", "xlsx", "csv")]
+    cases += [(f"export {fmt.upper()}", export(fmt), 1) for fmt in args.formats.split(",")]
     print(f"\nPolda-level report over {args.sessions} sessions ({len(bare_rows)} Polres rows).")
     print(
         f"{'step':<30}{'seconds':>10}{'x bare SQL':>12}{'queries':>9}{'peak MiB':>10}{'size':>12}"
