@@ -649,3 +649,11 @@ def test_the_page_renders_in_indonesian_by_default(admin_client_, units, setting
     assert '<html lang="id">' in body
     assert "KAPTEN" in body
     assert admin_client_.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="id").status_code == 200
+
+
+def test_api_without_a_file_answers_400_in_the_import_result_shape(admin_client_):
+    response = admin_client_.post(API_URL, {"dry_run": "true"}, format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["created"] == 0 and body["errors"][0]["line"] is None
+    assert body["errors"][0]["message"].startswith("file:")

@@ -72,7 +72,15 @@ class PersonnelImportApi(APIView):
     )
     def post(self, request):
         serializer = PersonnelImportInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # Same shape as a refused file, so clients read one kind of 400.
+            problems = [
+                {"line": None, "message": f"{field}: {message}"}
+                for field, messages in serializer.errors.items()
+                for message in messages
+            ]
+            body = {"dry_run": True, "created": 0, "updated": 0, "unchanged": 0, "errors": problems}
+            return Response(PersonnelImportResultSerializer(body).data, status=400)
         result = personnel_import(
             source=serializer.validated_data["file"],
             dry_run=serializer.validated_data["dry_run"],
