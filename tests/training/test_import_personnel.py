@@ -603,12 +603,6 @@ def test_api_bad_file_is_400_with_line_numbered_problems(admin_client_, units):
     assert not Personnel.objects.filter(nrp="85010001").exists()
 
 
-def test_api_without_a_file_is_400(admin_client_):
-    response = admin_client_.post(API_URL, {"dry_run": "true"}, format="multipart")
-    assert response.status_code == 400
-    assert "file" in response.json()
-
-
 def test_api_refuses_anonymous(anon_client, units):
     assert api_upload(anon_client, csv_bytes(GOOD_ROWS)).status_code in (401, 403)
     assert not Personnel.objects.filter(nrp="85010001").exists()
