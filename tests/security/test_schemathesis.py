@@ -39,26 +39,15 @@ CHECKS = [
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 
 
-# Operations where the API does not match its own schema today. Each is a finding for the app
-# that owns it; the test is expected to fail (strictly: once fixed, remove the entry).
-KNOWN_FINDINGS = {
+# Operations whose responses do not match the schema today: findings for the app that owns
+# them. Only the schema-conformance check is waived for them; no 5xx is still enforced. Remove an
+# entry once its owner fixes it.
+KNOWN_SCHEMA_MISMATCHES = {
     "GET /api/v1/me/": "Unit.parent is null for MABES but documented as a string "
     "(training UnitSerializer.parent lacks allow_null=True).",
     "GET /api/v1/units/": "Unit.parent is null for MABES but documented as a string.",
     "GET /api/v1/personnel/": "Unit.parent is null for MABES but documented as a string.",
-    "POST /api/v1/personnel/import/": "A 400 for a missing file is a field-error object, but "
-    "the schema documents PersonnelImportResult for 400.",
 }
-
-
-def mark_known_findings(items) -> None:
-    """Called by tests/security/conftest.py at collection."""
-    for item in items:
-        label = item.name.partition("[")[2].rstrip("]")
-        if item.originalname == "test_api_conforms_and_never_fails_for_any_role" and (
-            reason := KNOWN_FINDINGS.get(label)
-        ):
-            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 @pytest.fixture
@@ -102,4 +91,7 @@ def tokens(
 def test_api_conforms_and_never_fails_for_any_role(case, role, tokens):
     headers = {} if role == "anonymous" else {"Authorization": f"Token {tokens[role]}"}
     response = case.call(headers=headers)
-    case.validate_response(response, checks=CHECKS, headers=headers)
+    checks = CHECKS
+    if case.operation.label in KNOWN_SCHEMA_MISMATCHES:
+        checks = [check for check in CHECKS if check is not response_schema_conformance]
+    case.validate_response(response, checks=checks, headers=headers)
