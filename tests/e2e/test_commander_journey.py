@@ -13,12 +13,6 @@ def _login(page, person, password):
     page.wait_for_url("**/")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding: reports/templates/reports/dashboard.html has an inline <style> block, which "
-    "the Content-Security-Policy blocks (style-src 'self'); move it to static/css/. The journey "
-    "itself (dashboard, drill-down, PDF and XLSX downloads) completes.",
-)
 def test_pimpinan_opens_the_dashboard_drills_down_and_exports(desktop, pimpinan, password):
     page, steps = desktop
     _login(page, pimpinan, password)

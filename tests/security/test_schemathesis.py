@@ -42,12 +42,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 # Operations whose responses do not match the schema today: findings for the app that owns
 # them. Only the schema-conformance check is waived for them; no 5xx is still enforced. Remove an
 # entry once its owner fixes it.
-KNOWN_SCHEMA_MISMATCHES = {
-    "GET /api/v1/me/": "Unit.parent is null for MABES but documented as a string "
-    "(training UnitSerializer.parent lacks allow_null=True).",
-    "GET /api/v1/units/": "Unit.parent is null for MABES but documented as a string.",
-    "GET /api/v1/personnel/": "Unit.parent is null for MABES but documented as a string.",
-}
+KNOWN_SCHEMA_MISMATCHES: dict[str, str] = {}
 
 
 @pytest.fixture

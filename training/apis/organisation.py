@@ -27,7 +27,7 @@ class RankSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     tz_abbreviation = serializers.CharField(read_only=True)
 
     class Meta:
