@@ -14,12 +14,16 @@ class TrainingSessionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from training.access import register_module_access_provider, register_module_usage_provider
         from training.models import Personnel
         from training.signals import demo_data_seeded
 
-        from . import receivers
+        from . import receivers, selectors
 
         post_save.connect(
             receivers.personnel_saved, sender=Personnel, dispatch_uid="sessions_personnel_saved"
         )
         demo_data_seeded.connect(receivers.demo_data_seeded, dispatch_uid="sessions_demo_data")
+        # Invitees read the materials of their sessions' modules; module pages list the sessions.
+        register_module_access_provider(selectors.module_ids_for_participant)
+        register_module_usage_provider(selectors.sessions_using_module)

@@ -18,10 +18,17 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from training.models import Personnel, Role, Unit
+from training.models import Module, Personnel, Role, Unit
 from training.selectors import SCOPED_ROLES
 
-from .models import Participant, Presenter, SessionInvitedUnit, TrainingSession, ViconPoint
+from .models import (
+    Participant,
+    Presenter,
+    SessionInvitedUnit,
+    SessionModule,
+    TrainingSession,
+    ViconPoint,
+)
 
 PUBLISHED = (
     TrainingSession.Status.SCHEDULED,
@@ -252,4 +259,23 @@ def sessions_for_feed(*, personnel: Personnel) -> QuerySet[TrainingSession]:
         .exclude(status=TrainingSession.Status.DRAFT)
         .select_related("host_unit")
         .order_by("start_at")
+    )
+
+
+# --- Curriculum hooks (registered with training.access in apps.py) --------------------------
+
+
+def module_ids_for_participant(user: Personnel) -> QuerySet:
+    """Module access provider: ids of the modules used in the sessions `user` is invited to (a
+    Participant). A `values()` query, so `training` uses it as a subquery (no extra round trip).
+    Requires an authenticated, active user (training.access only asks for such users)."""
+    return SessionModule.objects.filter(session__participants__personnel=user).values("module_id")
+
+
+def sessions_using_module(*, module: Module, user: Personnel) -> QuerySet[TrainingSession]:
+    """Module usage provider: the sessions `user` may see that presented `module`, newest first."""
+    return (
+        sessions_visible_to(user=user)
+        .filter(Exists(SessionModule.objects.filter(session=OuterRef("pk"), module=module)))
+        .order_by("-start_at")
     )
