@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+
 logger = logging.getLogger(__name__)
 
 
 def participant_changed(sender, participant, **kwargs) -> None:
-    """Sent by sessions after commit when attendance or the quiz result changes."""
-    from .services import certificate_auto_issue
+    """Sent by sessions after commit when attendance or the quiz result changes.
 
-    certificate_auto_issue(participant=participant)
+    Only enqueues: issuing (rule check, numbering, snapshot) takes a worker's time, and a Zoom
+    import or the ALPA sweep announces thousands of participants at once. The task re-reads the
+    participant and is idempotent; the periodic sweep issues whatever a lost message missed."""
+    from .tasks import certificate_auto_issue_task
+
+    participant_id = participant.pk
+    transaction.on_commit(lambda: certificate_auto_issue_task.delay(participant_id))
 
 
 def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs) -> None:
