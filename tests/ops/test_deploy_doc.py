@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 BLOCK = re.compile(r"^```sh tested\n(.*?)^```", re.S | re.M)
 
 
-def tested_commands() -> list[str]:
+def doc_commands() -> list[str]:
     commands = []
     for block in BLOCK.findall(DOC.read_text()):
         commands += [
@@ -27,7 +27,7 @@ def tested_commands() -> list[str]:
 
 
 def test_the_doc_has_tested_blocks_for_upgrade_and_process_checks():
-    commands = tested_commands()
+    commands = doc_commands()
     for expected in ("manage.py migrate", "collectstatic", "check --deploy", "gunicorn", "celery"):
         assert any(expected in c for c in commands), expected
 
@@ -58,7 +58,7 @@ def production_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("command", tested_commands())
+@pytest.mark.parametrize("command", doc_commands())
 def test_each_tested_command_succeeds(command, production_env):
     argv = shlex.split(command)
     if argv[0] == "python":
