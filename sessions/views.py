@@ -17,6 +17,7 @@ from training.selectors import units_visible_to
 
 from . import selectors, services
 from .calendar import calendar_for
+from .extensions import session_links
 from .forms import SessionForm, ZoomUploadForm
 from .models import CalendarFeed, Participant, SessionModule, TrainingSession, ZoomImport
 
@@ -98,6 +99,8 @@ def session_detail(request, pk: int):
     context["presenters"] = session.presenters.select_related("personnel", "personnel__rank")
     context["modules"] = session.session_modules.select_related("module")
     context["invited_units"] = session.invited_units.order_by("path")
+    # Quizzes and certificates add their pages here (sessions.extensions), as the user may see.
+    context["extra_links"] = session_links(session=session, user=request.user)
     return render(request, "sessions/session_detail.html", context)
 
 
