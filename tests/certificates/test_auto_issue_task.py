@@ -96,3 +96,22 @@ def test_the_sweeper_issues_what_a_lost_message_missed(
         result = certificates_sweep()
     assert result.certificates_issued == 1
     assert Certificate.objects.filter(participant=attended).count() == 1
+
+
+def test_a_check_in_commit_costs_one_query_and_issues_nothing_inline(
+    pelatih, units, peserta, enqueued, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # The busy-morning path: after check-in commits, sessions reloads the row to announce it
+    # (one query) and the receiver only hands the id to the broker (none).
+    from datetime import timedelta
+
+    from sessions.services import participant_check_in
+    from tests.sessions.conftest import make_session
+
+    live = make_session(pelatih, units, start_in=-timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        participant, _ = participant_check_in(session=live, user=peserta)
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
+        for callback in callbacks:
+            callback()  # the receiver's own on_commit runs when the outer block exits
+    assert enqueued == [(participant.pk,)]
