@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.nul import StrictFormParser, StrictMultiPartParser
 from training.models import Module
 
 from . import presentation
@@ -186,7 +186,7 @@ class QuestionImportApi(APIView):
     """Import GIFT/Aiken questions into a module (its editors only). A file with errors writes
     nothing; the response lists every problem with its line number."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(
         request=QuestionImportInputSerializer,

@@ -11,10 +11,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.nul import StrictFormParser, StrictMultiPartParser
 from training.models import Module, Personnel, Unit
 from training.selectors import personnel_visible_to, units_visible_to
 
@@ -327,7 +327,7 @@ class ZoomImportInputSerializer(serializers.Serializer):
 class ZoomImportApi(APIView):
     """Upload a Zoom participant report: `dry_run=true` shows what would change."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(
         request=ZoomImportInputSerializer,

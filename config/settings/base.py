@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.nul.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.i18n.ChosenLanguageMiddleware",
@@ -145,6 +146,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Django REST Framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "config.nul.StrictJSONParser",
+        "config.nul.StrictFormParser",
+        "config.nul.StrictMultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -21,11 +21,11 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.nul import StrictFormParser, StrictMultiPartParser
 from training.errors import ApplicationError
 from training.models import Material, MaterialRead, MaterialVersion, Module, Personnel
 from training.selectors.curriculum import (
@@ -282,7 +282,7 @@ class ModuleMaterialsApi(APIView):
 
 
 class MaterialUploadApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(
         request={"multipart/form-data": MaterialUploadInputSerializer},
@@ -354,7 +354,7 @@ class MaterialDetailApi(APIView):
 
 
 class MaterialReplaceApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(
         request={"multipart/form-data": MaterialReplaceInputSerializer},

@@ -7,11 +7,11 @@ a file with any bad row writes nothing and answers 400 with every problem by lin
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.nul import StrictFormParser, StrictMultiPartParser
 from training.importers.personnel import MAX_FILE_BYTES
 from training.services.personnel import personnel_import, personnel_import_allowed
 
@@ -61,7 +61,7 @@ class PersonnelImportResultSerializer(serializers.Serializer):
 class PersonnelImportApi(APIView):
     """Admins import into any unit; an Operator only into their own unit's subtree."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [StrictMultiPartParser, StrictFormParser]
     permission_classes = [IsAuthenticated, CanImportPersonnel]
 
     @extend_schema(
