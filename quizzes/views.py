@@ -147,8 +147,9 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.status != Attempt.Status.IN_PROGRESS or not attempt.accepts_answers():
         return redirect("quizzes:result", pk=attempt.pk)
     payload = presentation.attempt_payload(attempt)
-    return render(request, "quizzes/attempt.html", {"quiz": attempt.quiz, "attempt": attempt,
-                                                    **payload})  # fmt: skip
+    # The payload's own "quiz" is the id (for the API); the page needs the quiz itself.
+    context = {**payload, "quiz": attempt.quiz, "attempt": attempt}
+    return render(request, "quizzes/attempt.html", context)
 
 
 def _response_from_post(request, qtype: str) -> dict:

@@ -19,6 +19,7 @@ def test_participant_flow_through_the_pages(quiz, participant, peserta_client):
     page = peserta_client.get(f"/quizzes/attempts/{attempt.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
+    assert f"<title>{quiz.title}" in body  # the page names the quiz it is for
     assert 'id="countdown"' in body and attempt.deadline.isoformat() in body
     assert "js/quiz.js" in body and "<script>" not in body  # no inline script
     for secret in ("Tepat", "Lemsaneg", "BSSN", "2008", "Salah."):
