@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
+from sessions.selectors import sessions_visible_to
 from training.models import Module
 
 from . import presentation
-from .models import Attempt, Quiz
+from .models import Attempt, Category, Quiz
 from .selectors import (
     attempt_for_user,
     attempts_for_manager,
@@ -30,7 +31,9 @@ from .services import (
     attempt_start,
     attempt_submit,
     questions_import,
+    quiz_create,
     quiz_statistics_compute,
+    quiz_update,
 )
 
 
@@ -46,13 +49,50 @@ class QuizSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class QuizSettingsSerializer(serializers.Serializer):
+    """Quiz settings as a trainer writes them; every field optional on update."""
+
+    title = serializers.CharField(max_length=255)
+    open_at = serializers.DateTimeField()
+    close_at = serializers.DateTimeField()
+    categories = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), many=True, help_text="Question category ids."
+    )
+    time_limit_minutes = serializers.IntegerField(min_value=1, required=False)
+    attempts_allowed = serializers.IntegerField(min_value=1, required=False)
+    grading_method = serializers.ChoiceField(choices=Quiz.GradingMethod.choices, required=False)
+    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    questions_per_attempt = serializers.IntegerField(min_value=1, required=False)
+    shuffle_questions = serializers.BooleanField(required=False)
+    shuffle_choices = serializers.BooleanField(required=False)
+    review_after_submit = serializers.ChoiceField(choices=Quiz.Review.choices, required=False)
+    review_after_close = serializers.ChoiceField(choices=Quiz.Review.choices, required=False)
+
+
+class QuizCreateSerializer(QuizSettingsSerializer):
+    session = serializers.IntegerField(help_text="Training session id.")
+    kind = serializers.ChoiceField(choices=Quiz.Kind.choices, default=Quiz.Kind.POST)
+
+
 class QuizListApi(generics.ListAPIView):
-    """Quizzes of the sessions the user can see."""
+    """Quizzes of the sessions the user can see; trainers who manage a session create its quiz."""
 
     serializer_class = QuizSerializer
 
     def get_queryset(self):
         return quizzes_visible_to(user=self.request.user).order_by("-open_at")
+
+    @extend_schema(request=QuizCreateSerializer, responses={201: QuizSerializer})
+    def post(self, request):
+        data = QuizCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        # Sessions the user cannot see are "not found", never "forbidden".
+        session = get_object_or_404(
+            sessions_visible_to(user=request.user), pk=values.pop("session")
+        )
+        quiz = quiz_create(user=request.user, session=session, **values)
+        return Response(QuizSerializer(quiz).data, status=status.HTTP_201_CREATED)
 
 
 class QuizDetailApi(generics.RetrieveAPIView):
@@ -60,6 +100,14 @@ class QuizDetailApi(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return quizzes_visible_to(user=self.request.user)
+
+    @extend_schema(request=QuizSettingsSerializer, responses={200: QuizSerializer})
+    def patch(self, request, pk: int):
+        quiz = self.get_object()
+        data = QuizSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        quiz = quiz_update(user=request.user, quiz=quiz, **data.validated_data)
+        return Response(QuizSerializer(quiz).data)
 
 
 class DealtChoiceSerializer(serializers.Serializer):

@@ -1,0 +1,76 @@
+"""Trainers set up and change a session's quiz through /api/v1/quizzes/."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.models import Category, Quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def _payload(session, bank, **overrides):
+    now = timezone.now()
+    body = {
+        "session": session.pk,
+        "title": "Post-test Cyber Crime",
+        "open_at": (now - timedelta(minutes=5)).isoformat(),
+        "close_at": (now + timedelta(days=1)).isoformat(),
+        "categories": list(Category.objects.filter(module=bank).values_list("pk", flat=True)),
+        "pass_mark": "70.00",
+        "questions_per_attempt": 3,
+    }
+    body.update(overrides)
+    return body
+
+
+def test_a_trainer_creates_and_changes_the_quiz(trainer_client, session, bank):
+    created = trainer_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
+    assert created.status_code == 201, created.json()
+    quiz = Quiz.objects.get(pk=created.json()["id"])
+    assert quiz.session == session and quiz.questions_per_attempt == 3
+    changed = trainer_client.patch(
+        f"/api/v1/quizzes/{quiz.pk}/", {"pass_mark": "80", "grading_method": "last"}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 80 and quiz.grading_method == "last"
+
+
+def test_bad_settings_are_a_400_with_a_reason(trainer_client, session, bank):
+    now = timezone.now()
+    response = trainer_client.post(
+        "/api/v1/quizzes/",
+        _payload(session, bank, close_at=(now - timedelta(days=1)).isoformat()),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "close" in response.json()["detail"].lower() or "tutup" in response.json()["detail"]
+    assert not Quiz.objects.exists()
+
+
+def test_a_participant_cannot_create_or_change_a_quiz(peserta_client, participant, session, bank):
+    response = peserta_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
+    assert response.status_code in (400, 403)
+    assert not Quiz.objects.exists()
+
+
+def test_a_trainer_changing_a_quiz_twice_keeps_one_quiz(trainer_client, quiz):
+    for mark in ("60", "65"):
+        response = trainer_client.patch(
+            f"/api/v1/quizzes/{quiz.pk}/", {"pass_mark": mark}, format="json"
+        )
+        assert response.status_code == 200
+    assert Quiz.objects.count() == 1
+
+
+def test_an_outsider_cannot_see_the_session_to_set_its_quiz(outsider_client, session, bank):
+    response = outsider_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
+    assert response.status_code == 404
+    assert not Quiz.objects.exists()
+
+
+def test_anonymous_is_refused(anon_client, session, bank):
+    response = anon_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
+    assert response.status_code in (401, 403)
