@@ -183,6 +183,9 @@ SPECTACULAR_SETTINGS = {
         "ReportFormatEnum": "reports.models.ReportJob.Format",
         "VerificationStatusEnum": ["valid", "revoked"],
         "QuestionImportFormatEnum": ["gift", "aiken"],
+        "QuizKindEnum": "quizzes.models.Quiz.Kind",
+        "QuizReviewEnum": "quizzes.models.Quiz.Review",
+        "QuizGradingMethodEnum": "quizzes.models.Quiz.GradingMethod",
     },
 }
 
