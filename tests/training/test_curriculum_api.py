@@ -2,35 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import ModuleFactory, sample_file
-from training.access import register_module_access_provider, unregister_module_access_provider
-from training.models import Material, MaterialRead, Module
+from training.models import Material, MaterialRead
 from training.services.curriculum import material_link_create, material_upload, module_create
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Refusal messages are asserted in English (msgids); people get them in Indonesian."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def invite():
-    """Stands in for the sessions app: `invite(person, module)` grants reading the module."""
-    granted: dict[int, set[int]] = {}
-
-    def provider(user):
-        return Module.objects.filter(pk__in=granted.get(user.pk, set()))
-
-    register_module_access_provider(provider)
-    yield lambda person, module: granted.setdefault(person.pk, set()).add(module.pk)
-    unregister_module_access_provider(provider)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

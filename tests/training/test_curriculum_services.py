@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from tests.factories import (
     SAMPLE_FILES,
@@ -46,32 +45,7 @@ from training.services.curriculum import (
 )
 from training.uploads import UploadRefused
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Refusal messages are asserted in English (msgids); people get them in Indonesian."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def invite():
-    """Stands in for the sessions app: `invite(person, module)` lets the person read the module
-    through the registered access provider, as an invitation to a session would."""
-    granted: dict[int, set[int]] = {}
-
-    def provider(user):
-        return Module.objects.filter(pk__in=granted.get(user.pk, set()))
-
-    def add(person, module):
-        granted.setdefault(person.pk, set()).add(module.pk)
-
-    register_module_access_provider(provider)
-    yield add
-    unregister_module_access_provider(provider)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
