@@ -446,4 +446,3 @@ def personnel_import_uploads_purge(*, older_than: timedelta | None = None) -> in
     except OSError:
         logger.warning("could not purge unconfirmed personnel lists", exc_info=True)
     return deleted
-
