@@ -28,31 +28,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(folder: Path) -> dict[str, str]:
-    sys.path.insert(0, str(ROOT))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{folder / 'benchmark.sqlite3'}",
-        "POLRI_VAR_DIR": str(folder),
-        "MEDIA_ROOT": str(folder / "media"),
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from training.reference import reference_data_load
-
-    call_command("migrate", verbosity=0)
-    reference_data_load()
-    return env
+from _setup import ROOT, setup_django
 
 
 def build_session(count: int, run: int):
@@ -228,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="polri-bench-certificates-") as folder:
-        env = setup_django(Path(folder))
+        env = setup_django(Path(folder), CELERY_TASK_ALWAYS_EAGER="false")
         from django.conf import settings
 
         broker = settings.CELERY_BROKER_URL.split("://")[0]

@@ -30,11 +30,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import ROOT, postgres_scratch_database, setup_django
 
 BENCH_SETTINGS = """
 from config.settings.local import *  # noqa
@@ -73,23 +72,14 @@ def prepare(folder: Path, args) -> dict:
     (folder / "bench_settings.py").write_text(BENCH_SETTINGS)
     (folder / "bench_urls.py").write_text(BENCH_URLS)
     (folder / "static").mkdir()
-    sys.path[:0] = [str(ROOT), str(folder)]
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "POLRI_VAR_DIR": str(folder),
-        "MEDIA_ROOT": str(folder / "media"),
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(folder)]),
-        "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'checkin.sqlite3'}",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    sys.path.insert(0, str(folder))  # bench_settings and bench_urls
+    env = setup_django(
+        folder,
+        settings="bench_settings",
+        database_url=args.database_url,
+        database_file="checkin.sqlite3",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(folder)]),
+    )
     from datetime import timedelta
 
     from django.contrib.auth.hashers import make_password
@@ -98,9 +88,7 @@ def prepare(folder: Path, args) -> dict:
 
     from sessions.services import session_create, session_publish
     from training.models import Personnel, Unit
-    from training.reference import reference_data_load
 
-    reference_data_load()
     sanggau = Unit.objects.get(code="POLRES-SANGGAU")
     units = list(Unit.objects.filter(path__startswith=sanggau.path))
     password = make_password(None)
@@ -210,21 +198,6 @@ def load(port: int, method: str, path: str, tokens: list[str], concurrency: int)
     }
 
 
-def postgres_database(url: str) -> tuple[str, Callable[[], None]]:
-    """Create a dedicated database next to the one in `url`; return its URL and a dropper."""
-    import psycopg
-
-    name = f"polri_bench_checkin_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url.rsplit("/", 1)[0] + f"/{name}", drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=5000)
@@ -236,7 +209,9 @@ def main() -> None:
     args.database_url = ""
     drop = None
     if args.postgres:
-        args.database_url, drop = postgres_database(args.postgres)
+        args.database_url, drop = postgres_scratch_database(
+            f"polri_bench_checkin_{os.getpid()}", server_url=args.postgres
+        )
     try:
         with tempfile.TemporaryDirectory(prefix="checkin-bench-") as folder:
             print(f"Preparing {args.users} users ...", flush=True)

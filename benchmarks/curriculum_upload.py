@@ -17,34 +17,12 @@ and prints each as MB/s and as a ratio to the baseline.
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(folder: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DATABASE_URL": f"sqlite:///{folder / 'benchmark.sqlite3'}",
-            "POLRI_VAR_DIR": str(folder),
-            "MEDIA_ROOT": str(folder / "media"),
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-            "MATERIAL_MAX_UPLOAD_BYTES": str(1024 * 1024 * 1024),
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from _setup import setup_django
 
 
 def make_mp4(path: Path, size: int) -> None:
@@ -94,7 +72,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-curriculum-") as tmp:
         folder = Path(tmp)
-        setup_django(folder)
+        setup_django(
+            folder,
+            reference_data=False,
+            MATERIAL_MAX_UPLOAD_BYTES=str(1024 * 1024 * 1024),
+        )
         from django.core.files.storage import default_storage
         from django.core.files.uploadedfile import TemporaryUploadedFile
         from django.test import Client

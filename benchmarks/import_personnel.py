@@ -13,16 +13,14 @@ in which a tenth of the people transfer (mutasi); each with its ratio to the bas
 import argparse
 import csv
 import io
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import setup_django
 
 RANK_SPELLINGS = [
     "BRIGADIR",
@@ -42,26 +40,6 @@ RANK_SPELLINGS = [
 ]
 PNS_SPELLINGS = ["PNS III/a", "PENATA MUDA TK. I", "II/b", "Pengatur Muda (II/a)", "Penata"]
 POSITIONS = ["Banit Sabhara", "Bamin Sie Humas", "Kanit Reskrim", "Paur Subbag Renmin", "Bhabin"]
-
-
-def setup_django(folder: Path) -> None:
-    """Point Django at a fresh SQLite file in `folder`, migrate and load the reference units."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'benchmark.sqlite3'}"
-    os.environ["POLRI_VAR_DIR"] = str(folder)
-    os.environ["MEDIA_ROOT"] = str(folder / "media")
-    os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from training.reference import reference_data_load
-
-    call_command("migrate", verbosity=0)
-    reference_data_load()
 
 
 def unit_cells() -> list[str]:

@@ -27,31 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(folder: Path) -> dict:
-    sys.path.insert(0, str(ROOT))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{folder / 'benchmark.sqlite3'}",
-        "POLRI_VAR_DIR": str(folder),
-        "MEDIA_ROOT": str(folder / "media"),
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "QUIZ_GRACE_SECONDS": "30",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from training.reference import reference_data_load
-
-    call_command("migrate", verbosity=0)
-    reference_data_load()
-    return env
+from _setup import ROOT, setup_django
 
 
 def question_bank(count: int) -> str:
@@ -219,7 +195,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         folder = Path(tmp)
-        env = setup_django(folder)
+        env = setup_django(folder, QUIZ_GRACE_SECONDS="30")
         counts = query_counts(args.questions)
         quiz, tokens = make_data(args.people, args.questions)
         from django.db import connections

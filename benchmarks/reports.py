@@ -22,33 +22,15 @@ import argparse
 import contextlib
 import os
 import random
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import postgres_is_up, postgres_scratch_database, setup_django
+
 PG_NAME = f"polri_bench_reports_{os.getpid()}"
-
-
-def _postgres_up() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2):
-            return True
-    except Exception:  # noqa: BLE001 - any failure means: use SQLite
-        return False
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> None:
@@ -69,26 +51,26 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="polri-bench-reports-"))
-    use_pg = not args.sqlite and _postgres_up()
+    use_pg = not args.sqlite and postgres_is_up()
+    database_url, drop = "", None
     if args.reuse:
         use_pg = args.reuse.startswith("postgres")
-        os.environ["DATABASE_URL"] = args.reuse
+        database_url = args.reuse
     elif use_pg:
-        _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["POLRI_VAR_DIR"] = str(workdir)
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        database_url, drop = postgres_scratch_database(PG_NAME)
     try:
+        setup_django(
+            workdir,
+            migrate=not args.reuse,
+            reference_data=False,  # loaded by build(), inside its timing
+            settings="config.settings.test",
+            database_url=database_url,
+            database_file="bench.sqlite3",
+        )
         run(args, workdir, "PostgreSQL" if use_pg else "SQLite")
     finally:
-        if use_pg and not (args.keep or args.reuse):
-            from django.db import connections
-
-            connections.close_all()
-            _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        if drop and not args.keep:
+            drop()
 
 
 def build(args) -> None:
@@ -209,10 +191,6 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
 
 
 def run(args, workdir: Path, engine: str) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models.functions import Substr
     from django.test.utils import CaptureQueriesContext
@@ -232,7 +210,6 @@ def run(args, workdir: Path, engine: str) -> None:
 
     build_seconds = 0.0
     if not args.reuse:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         build(args)
         build_seconds = time.perf_counter() - started

@@ -12,30 +12,12 @@ In a throwaway SQLite database (migrated) it times:
 Each is printed as rows/s and as a ratio to the baseline.
 """
 
-import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(folder: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'benchmark.sqlite3'}"
-    os.environ["POLRI_VAR_DIR"] = str(folder)
-    os.environ["MEDIA_ROOT"] = str(folder / "media")
-    os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from _setup import setup_django
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -46,7 +28,7 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="polri-bench-seed-") as tmp:
-        setup_django(Path(tmp))
+        setup_django(Path(tmp), reference_data=False)
         from django.contrib.auth.hashers import make_password
 
         from training.models import Personnel, Unit

@@ -15,9 +15,7 @@ a re-import of the same file (writes nothing), each with its ratio to the baseli
 import argparse
 import csv
 import io
-import os
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,29 +23,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import setup_django
+
 WIB = ZoneInfo("Asia/Pontianak")
 START = datetime(2022, 11, 15, 9, 0, tzinfo=WIB)
-
-
-def setup_django(folder: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'benchmark.sqlite3'}"
-    os.environ["POLRI_VAR_DIR"] = str(folder)
-    os.environ["MEDIA_ROOT"] = str(folder / "media")
-    os.environ["DEBUG"] = "false"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    # Tasks that receivers enqueue go to the throwaway broker folder, not run inline.
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from training.reference import reference_data_load
-
-    reference_data_load()
 
 
 def make_people(count: int):
@@ -145,6 +124,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2_500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zoom-import-bench-") as folder:
+        # Tasks that receivers enqueue go to the throwaway broker folder, not run inline.
         setup_django(Path(folder))
         from sessions.importers.zoom import parse_report
         from sessions.services import zoom_report_analyse, zoom_report_import

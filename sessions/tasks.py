@@ -26,6 +26,11 @@ def sync_upcoming_participants_task() -> int:
     return services.upcoming_sessions_sync()
 
 
+@shared_task(name="sessions.purge_zoom_previews")
+def zoom_import_previews_purge_task() -> int:
+    return services.zoom_import_previews_purge()
+
+
 @shared_task(name="sessions.sync_personnel")
 def sync_personnel_sessions_task(personnel_id: int) -> int:
     from training.models import Personnel

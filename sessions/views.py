@@ -308,13 +308,21 @@ def zoom_import(request, pk: int):
     form = ZoomUploadForm()
     context = {"session": session, "form": form, "problems": [], "error": ""}
     if request.method == "POST" and "confirm" in request.POST:
-        upload = get_object_or_404(ZoomImport, pk=request.POST["confirm"], session=session)
+        confirm = request.POST["confirm"]
+        # Unconfirmed previews are purged after SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS.
+        upload = (
+            ZoomImport.objects.filter(pk=confirm, session=session).first()
+            if confirm.isdigit()
+            else None
+        )
         decisions = {
             key[len("match:") :]: value
             for key, value in request.POST.items()
             if key.startswith("match:")
         }
         try:
+            if upload is None:
+                raise ApplicationError(_("This preview has expired; upload the report again."))
             result = services.zoom_import_confirm(
                 upload=upload, user=request.user, decisions=decisions
             )

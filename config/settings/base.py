@@ -228,6 +228,12 @@ CELERY_BEAT_SCHEDULE["sessions-sync-participants"] = {
 }
 # Minutes after a session's end before participants without a record become ALPA.
 SESSIONS_ALPA_DELAY_MINUTES = env.int("SESSIONS_ALPA_DELAY_MINUTES", default=0)
+# Zoom report uploads kept for preview → confirm: unconfirmed ones are deleted after this.
+SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS = env.int("SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["sessions-purge-zoom-previews"] = {
+    "task": "sessions.purge_zoom_previews",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["reports-sweep-jobs"] = {
     "task": "reports.tasks.report_jobs_sweep_task",
     "schedule": 300.0,
@@ -238,6 +244,15 @@ CELERY_BEAT_SCHEDULE["quizzes-close-overdue-attempts"] = {
     "schedule": 60.0,
 }
 QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
+
+# training: personnel lists kept for preview → confirm; unconfirmed ones are deleted after this.
+PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS = env.int(
+    "PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS", default=1
+)
+CELERY_BEAT_SCHEDULE["training-purge-personnel-import-uploads"] = {
+    "task": "training.purge_personnel_import_uploads",
+    "schedule": 3600.0,
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

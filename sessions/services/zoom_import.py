@@ -19,9 +19,10 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -464,3 +465,21 @@ def zoom_import_confirm(
     upload.result = {**plan.as_dict(), "applied": result}
     upload.save(update_fields=["result"])
     return result
+
+
+def zoom_import_previews_purge(*, older_than: timedelta | None = None) -> int:
+    """Delete uploads kept for a preview that nobody confirmed (or that were discarded) and are
+    older than `older_than` (default `SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS`); the report's bytes
+    live in the row, so this removes them too. Applied imports stay: their `result` records
+    what the import changed. Returns how many were deleted; a second run deletes nothing.
+
+    Safe beside a confirmation: the purge deletes only rows still in preview, and confirming
+    claims the row with a conditional UPDATE, so either the confirmation wins (the row is
+    applied and kept) or it finds the preview gone and asks for the file again."""
+    if older_than is None:
+        older_than = timedelta(hours=settings.SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS)
+    deleted, _by_model = ZoomImport.objects.filter(
+        status__in=[ZoomImport.Status.PREVIEW, ZoomImport.Status.DISCARDED],
+        created_at__lt=timezone.now() - older_than,
+    ).delete()
+    return deleted

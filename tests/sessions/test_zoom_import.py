@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from sessions.models import Participant, ViconConnection, ZoomImport, ZoomNameMatch
 from sessions.services import (
@@ -15,8 +16,10 @@ from sessions.services import (
     session_publish,
     zoom_import_confirm,
     zoom_import_preview,
+    zoom_import_previews_purge,
     zoom_report_import,
 )
+from sessions.tasks import zoom_import_previews_purge_task
 from tests.factories import PersonnelFactory, ViconPointFactory
 from tests.sessions.conftest import FIXTURES
 from training.errors import ApplicationError
@@ -205,3 +208,70 @@ def test_command_refuses_bad_file_with_line_numbers(nov15):
         call_command("import_zoom_report", "--session", nov15.pk, str(FIXTURES / "bad_rows.csv"))
     with pytest.raises(CommandError, match="No training session"):
         call_command("import_zoom_report", "--session", 999999, str(FIXTURES / "bad_rows.csv"))
+
+
+def _age(upload: ZoomImport, hours: float) -> None:
+    ZoomImport.objects.filter(pk=upload.pk).update(
+        created_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_purge_removes_only_unconfirmed_previews_older_than_the_setting(nov15, pelatih, settings):
+    settings.SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS = 24
+    content = (FIXTURES / "polri_summary_block.csv").read_bytes()
+
+    def preview():
+        return zoom_import_preview(session=nov15, user=pelatih, filename="", content=content)[0]
+
+    abandoned, discarded, applied, yesterday_but_fresh, fresh = (preview() for _ in range(5))
+    ZoomImport.objects.filter(pk=discarded.pk).update(status=ZoomImport.Status.DISCARDED)
+    zoom_import_confirm(upload=applied, user=pelatih)
+    for upload in (abandoned, discarded, applied):
+        _age(upload, 25)
+    _age(yesterday_but_fresh, 23)
+
+    assert zoom_import_previews_purge_task.delay().get() == 2
+    assert zoom_import_previews_purge_task.delay().get() == 0  # beat running twice is harmless
+    # The applied import stays: its result records what the import changed.
+    assert set(ZoomImport.objects.values_list("pk", flat=True)) == {
+        applied.pk,
+        yesterday_but_fresh.pk,
+        fresh.pk,
+    }
+    # A preview younger than the limit can still be confirmed.
+    result = zoom_import_confirm(upload=fresh, user=pelatih, decisions={})
+    assert "participants_changed" in result
+    assert ZoomImport.objects.get(pk=fresh.pk).status == ZoomImport.Status.APPLIED
+
+
+def test_purge_command_takes_the_age_from_the_setting_or_hours(nov15, pelatih, settings):
+    settings.SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS = 2
+    content = (FIXTURES / "polri_summary_block.csv").read_bytes()
+    upload, _plan = zoom_import_preview(session=nov15, user=pelatih, filename="", content=content)
+    _age(upload, 1.5)
+    out = StringIO()
+    call_command("purge_zoom_previews", stdout=out)
+    assert out.getvalue().strip() == "0 unconfirmed Zoom report previews deleted"
+    call_command("purge_zoom_previews", "--hours", "1", stdout=out)
+    assert "1 unconfirmed Zoom report previews deleted" in out.getvalue()
+    assert not ZoomImport.objects.exists()
+
+
+def test_confirming_a_purged_preview_asks_for_the_report_again(nov15, pelatih, client):
+    content = (FIXTURES / "polri_summary_block.csv").read_bytes()
+    upload, _plan = zoom_import_preview(session=nov15, user=pelatih, filename="", content=content)
+    _age(upload, 48)
+    zoom_import_previews_purge()
+    client.force_login(pelatih)
+    response = client.post(f"/sessions/{nov15.pk}/zoom-import/", {"confirm": upload.pk})
+    assert response.status_code == 400
+    assert "Pratinjau ini sudah kedaluwarsa" in response.content.decode()
+    assert statuses(nov15)["Andi Saputra"] == ("", None)
+
+
+def test_beat_purges_previews_hourly_on_the_light_queue(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sessions-purge-zoom-previews"]
+    assert entry["task"] == zoom_import_previews_purge_task.name
+    assert entry["schedule"] <= 3600
+    assert zoom_import_previews_purge_task.name not in settings.CELERY_TASK_ROUTES
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "light"

@@ -2,24 +2,28 @@
 
 import io
 import json
+import os
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import PersonnelFactory, UnitFactory
 from training.errors import ApplicationError
 from training.importers.personnel import parse_personnel_file
 from training.models import Personnel, Role, Unit
-from training.services.personnel import personnel_import
+from training.services.personnel import PENDING_DIR, personnel_import
+from training.tasks import personnel_import_uploads_purge_task
 
 pytestmark = pytest.mark.django_db
 
@@ -651,3 +655,58 @@ def test_api_without_a_file_answers_400_in_the_import_result_shape(admin_client_
     body = response.json()
     assert body["created"] == 0 and body["errors"][0]["line"] is None
     assert body["errors"][0]["message"].startswith("file:")
+
+
+@pytest.fixture
+def own_media(settings, tmp_path):
+    """A media folder of this test's own: the purge looks at every list in storage."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _stale_list(name: str, hours: float) -> str:
+    """A list left in storage by a preview nobody confirmed, `hours` ago."""
+    path = default_storage.save(f"{PENDING_DIR}/{name}.upload", ContentFile(csv_bytes(GOOD_ROWS)))
+    then = (timezone.now() - timedelta(hours=hours)).timestamp()
+    os.utime(default_storage.path(path), (then, then))
+    return path
+
+
+def test_purge_removes_only_unconfirmed_lists_older_than_the_setting(
+    admin_client_, settings, own_media
+):
+    settings.PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS = 1
+    upload(admin_client_, csv_bytes(GOOD_ROWS))
+    fresh = admin_client_.session["personnel_import_pending"]["name"]
+    abandoned = _stale_list("abandoned", hours=3)
+    recent = _stale_list("recent", hours=0.5)
+
+    assert personnel_import_uploads_purge_task.delay().get() == 1
+    assert personnel_import_uploads_purge_task.delay().get() == 0  # beat running twice
+    assert not default_storage.exists(abandoned)
+    assert default_storage.exists(recent) and default_storage.exists(fresh)
+    # The list previewed a moment ago can still be confirmed.
+    response = admin_client_.post(CONFIRM_URL)
+    assert response.status_code == 200 and response.context["done"] is True
+    assert Personnel.objects.filter(nrp="85010001").exists()
+
+
+def test_purge_command_and_a_confirmation_after_the_purge(admin_client_, settings, own_media):
+    settings.PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS = 1
+    upload(admin_client_, csv_bytes(GOOD_ROWS))
+    pending = admin_client_.session["personnel_import_pending"]["name"]
+    out = io.StringIO()
+    call_command("purge_personnel_import_uploads", stdout=out)
+    assert out.getvalue().strip() == "0 unconfirmed personnel lists deleted"
+    call_command("purge_personnel_import_uploads", "--hours", "0", stdout=out)
+    assert "1 unconfirmed personnel lists deleted" in out.getvalue()
+    assert not default_storage.exists(pending)
+    response = admin_client_.post(CONFIRM_URL)
+    assert response.status_code == 400
+    assert "please upload the file again" in response.content.decode()
+    assert not Personnel.objects.filter(nrp="85010001").exists()
+
+
+def test_beat_purges_personnel_lists_on_the_light_queue(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["training-purge-personnel-import-uploads"]
+    assert entry["task"] == personnel_import_uploads_purge_task.name
+    assert personnel_import_uploads_purge_task.name not in settings.CELERY_TASK_ROUTES

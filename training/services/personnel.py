@@ -12,10 +12,13 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -44,6 +47,8 @@ WRITE_BATCH = 500
 NRP_LENGTHS = (8, 18)  # NRP for police members, NIP for civil staff (PNS)
 NAME_MAX_LENGTH = Personnel._meta.get_field("name").max_length
 POSITION_MAX_LENGTH = Personnel._meta.get_field("position").max_length
+# Where a previewed list waits in storage for its confirmation (see training/views).
+PENDING_DIR = "imports/personnel"
 
 
 @dataclass(frozen=True)
@@ -417,3 +422,27 @@ def _write(plan: _Plan) -> None:
         batch_size=WRITE_BATCH,
         ignore_conflicts=True,
     )
+
+
+def personnel_import_uploads_purge(*, older_than: timedelta | None = None) -> int:
+    """Delete the lists kept in storage (`PENDING_DIR`) for a preview that nobody confirmed,
+    older than `older_than` (default `PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS`). A later
+    confirmation of a purged list asks for the file again. Returns how many files were
+    deleted; a second run deletes nothing. Best effort: a storage that cannot list a folder
+    keeps the files (and the failure is logged)."""
+    if older_than is None:
+        older_than = timedelta(hours=settings.PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS)
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+        for name in files:
+            path = f"{PENDING_DIR}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    except (FileNotFoundError, NotImplementedError):
+        pass
+    except OSError:
+        logger.warning("could not purge unconfirmed personnel lists", exc_info=True)
+    return deleted

@@ -4,12 +4,11 @@ Upload → preview → confirm. The upload is checked with a dry run and the pre
 and every problem by line. A clean file is kept in storage under an unguessable name that only
 this user's session knows, so "Confirm" imports exactly the file that was previewed without a
 second upload. The confirm step validates again (the data may have changed meanwhile) and then
-deletes the file. Abandoned uploads are swept after `PENDING_MAX_AGE`.
+deletes the file. Unconfirmed uploads are purged (`personnel_import_uploads_purge`: on each
+upload, and hourly by Celery beat) after `PERSONNEL_IMPORT_PREVIEW_MAX_AGE_HOURS`.
 """
 
-import logging
 import secrets
-from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -24,16 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from training.importers.personnel import COLUMN_ALIASES, MAX_FILE_BYTES, MAX_ROWS
 from training.services.personnel import (
+    PENDING_DIR,
     ImportResult,
     personnel_import,
     personnel_import_allowed,
+    personnel_import_uploads_purge,
 )
 
-logger = logging.getLogger(__name__)
-
 SESSION_KEY = "personnel_import_pending"
-PENDING_DIR = "imports/personnel"
-PENDING_MAX_AGE = timedelta(hours=1)
 PROBLEMS_SHOWN = 500
 TEMPLATE = "training/personnel_import.html"
 
@@ -83,21 +80,6 @@ def _discard_pending(request: HttpRequest) -> None:
         default_storage.delete(pending["name"])
 
 
-def _sweep_abandoned() -> None:
-    """Delete uploads nobody confirmed. Best effort: a storage without listings just keeps them."""
-    cutoff = timezone.now() - PENDING_MAX_AGE
-    try:
-        _dirs, files = default_storage.listdir(PENDING_DIR)
-        for name in files:
-            path = f"{PENDING_DIR}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    except OSError:
-        logger.warning("could not sweep abandoned personnel uploads", exc_info=True)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def personnel_import_upload(request: HttpRequest) -> HttpResponse:
@@ -112,7 +94,7 @@ def personnel_import_upload(request: HttpRequest) -> HttpResponse:
     result = personnel_import(source=upload, dry_run=True, actor=request.user)
     _discard_pending(request)
     if result.ok:
-        _sweep_abandoned()
+        personnel_import_uploads_purge()
         upload.seek(0)
         name = default_storage.save(f"{PENDING_DIR}/{secrets.token_hex(16)}.upload", upload)
         request.session[SESSION_KEY] = {
