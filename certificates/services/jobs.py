@@ -48,7 +48,9 @@ def _enqueue_job(job: BulkJob) -> None:
 @transaction.atomic
 def certificates_issue_bulk(*, session: TrainingSession, requested_by: Personnel) -> BulkJob:
     """Start issuing certificates to every eligible participant of `session`. One job at a time
-    per session: a running one is returned instead of starting another."""
+    per session: a running one is returned instead of starting another. Requests for the same
+    session queue on its row, so two trainers pressing the button at once start one job."""
+    TrainingSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
     running = BulkJob.objects.filter(
         session=session,
         kind=BulkJob.Kind.ISSUE,

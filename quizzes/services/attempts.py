@@ -1,8 +1,9 @@
 """Attempts: start (deal questions, fix the deadline), save answers, submit, grade, sweep.
 
 Concurrency rules, settled by the database:
-- One attempt in progress per participant and quiz (partial unique constraint); starting twice
-  at once returns the same attempt.
+- One attempt in progress per participant and quiz (partial unique constraint). Starts lock the
+  participant row, so starting twice at once (two tabs) returns the same attempt and the
+  attempt limit is counted on what the other start committed.
 - `answer_save` locks its attempt row (`select_for_update`) and checks it still accepts answers;
   submitting flips the status with a conditional UPDATE, which waits for that lock. So an
   answer is either in the graded attempt or refused — never stored after grading.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,26 +145,26 @@ def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
         raise ApplicationError(_("The quiz has not opened yet."))
     if now >= quiz.close_at:
         raise ApplicationError(_("The quiz is closed."))
-    last = Attempt.objects.filter(quiz=quiz, participant=participant).aggregate(n=Max("number"))
-    number = (last["n"] or 0) + 1
-    if quiz.attempts_allowed and number > quiz.attempts_allowed:
-        raise ApplicationError(_("You have used all your attempts at this quiz."))
-    question_ids, order = _deal(quiz, random.SystemRandom())
-    deadline = min(now + timedelta(minutes=quiz.time_limit_minutes), quiz.close_at)
-    try:
-        with transaction.atomic():
-            return Attempt.objects.create(
-                quiz=quiz, participant=participant, number=number, started_at=now,
-                deadline=deadline, question_ids=question_ids, choice_order=order,
-            )  # fmt: skip
-    except IntegrityError:
-        # Another request (a second tab) started it a moment ago: use that one.
-        existing = Attempt.objects.filter(
+    with transaction.atomic():
+        # Starts by one participant queue on their row (two tabs, a double click): each one sees
+        # the attempt the one before it opened and resumes it, rather than counting it as used
+        # and refusing, or opening another.
+        Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk").get()
+        current = Attempt.objects.filter(
             quiz=quiz, participant=participant, status=Attempt.Status.IN_PROGRESS
         ).first()
-        if existing is None:
-            raise ApplicationError(_("Please try again.")) from None
-        return existing
+        if current is not None:
+            return current
+        last = Attempt.objects.filter(quiz=quiz, participant=participant).aggregate(n=Max("number"))
+        number = (last["n"] or 0) + 1
+        if quiz.attempts_allowed and number > quiz.attempts_allowed:
+            raise ApplicationError(_("You have used all your attempts at this quiz."))
+        question_ids, order = _deal(quiz, random.SystemRandom())
+        deadline = min(now + timedelta(minutes=quiz.time_limit_minutes), quiz.close_at)
+        return Attempt.objects.create(
+            quiz=quiz, participant=participant, number=number, started_at=now,
+            deadline=deadline, question_ids=question_ids, choice_order=order,
+        )  # fmt: skip
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -176,8 +177,10 @@ def answer_save(*, user, attempt_id: int, question_id: int, response, now=None) 
     whatever the size of the quiz.
     """
     now = now or timezone.now()
+    # `of=("self",)`: the default ordering joins the quiz, the session and the participant; a
+    # plain FOR UPDATE would lock those rows too and queue every participant's answers on them.
     attempt = (
-        Attempt.objects.select_for_update()
+        Attempt.objects.select_for_update(of=("self",))
         .filter(pk=attempt_id, participant__personnel=user)
         .only("pk", "status", "deadline", "question_ids")
         .first()

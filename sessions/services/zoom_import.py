@@ -140,6 +140,15 @@ def _session_tz(session: TrainingSession) -> ZoneInfo:
     return ZoneInfo(session.host_unit.timezone)
 
 
+def _zoom_may_set_status(participant: Participant) -> bool:
+    """A report only fills an empty record or upgrades the automatic ALPA: operator and self
+    records are kept."""
+    return participant.attendance_status == "" or (
+        participant.attendance_status == Status.ALPA
+        and participant.attendance_source == Participant.Source.SYSTEM
+    )
+
+
 def zoom_report_analyse(
     *, session: TrainingSession, content: bytes, tz: ZoneInfo | None = None
 ) -> tuple[ImportPlan, ZoomReport]:
@@ -256,10 +265,7 @@ def zoom_report_analyse(
         p = by_pk[pk]
         minutes, first = merge_intervals(((r.join, r.leave) for r in rows), window=window)
         new_status = p.attendance_status
-        may_set = p.attendance_status == "" or (
-            p.attendance_status == Status.ALPA and p.attendance_source == Participant.Source.SYSTEM
-        )
-        if may_set and minutes >= threshold and minutes > 0:
+        if _zoom_may_set_status(p) and minutes >= threshold and minutes > 0:
             new_status = Status.TERLAMBAT if first and first > session.late_after else Status.HADIR
         plan.matched.append(
             MatchedPerson(
@@ -324,21 +330,32 @@ def zoom_plan_apply(
     user: Personnel | None,
     now: datetime | None = None,
 ) -> dict:
-    """Write what `zoom_report_analyse` planned. Only rows whose values differ are written."""
+    """Write what `zoom_report_analyse` planned. Only rows whose values differ are written.
+
+    The plan was made without locks, so each row is decided again under its row lock: a record
+    made meanwhile by an operator or a self check-in is kept (the minutes are still stored), as
+    the analysis would have kept it; an ALPA the sweep wrote meanwhile is upgraded."""
     now = now or timezone.now()
     wanted = {m.participant_id: m for m in plan.matched if m.changes}
+    # Only the participant rows (the default ordering joins the session, units and people,
+    # which a plain FOR UPDATE would lock too), in the primary-key order every bulk locker uses.
     rows = list(
-        Participant.objects.select_for_update().filter(session=session, pk__in=list(wanted))
+        Participant.objects.select_for_update(of=("self",))
+        .filter(session=session, pk__in=list(wanted))
+        .order_by("pk")
     )
     changed: list[int] = []
     by_status: dict[str, list[int]] = defaultdict(list)
     by_minutes: dict[int, list[int]] = defaultdict(list)
     for p in rows:
         m = wanted[p.pk]
-        if p.attendance_status == m.new_status and p.minutes_attended == m.minutes:
+        new_status = p.attendance_status
+        if m.new_status != m.current_status and _zoom_may_set_status(p):
+            new_status = m.new_status
+        if p.attendance_status == new_status and p.minutes_attended == m.minutes:
             continue
-        if p.attendance_status != m.new_status:
-            by_status[m.new_status].append(p.pk)
+        if p.attendance_status != new_status:
+            by_status[new_status].append(p.pk)
         if p.minutes_attended != m.minutes:
             by_minutes[m.minutes].append(p.pk)
         changed.append(p.pk)
