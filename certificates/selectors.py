@@ -63,13 +63,18 @@ def session_certificates_can_manage(*, user, session: TrainingSession) -> bool:
 
 
 def bulk_jobs_visible_to(*, user) -> QuerySet[BulkJob]:
-    """A job is seen by whoever requested it, and by admins."""
+    """A job is seen by whoever requested it, and by admins. An issuing job is also seen by every
+    Pelatih who manages its session: a second trainer pressing "issue" gets the running job back
+    and must be able to follow it. A ZIP holds what its requester may see, so it stays theirs."""
     base = BulkJob.objects.select_related("session", "requested_by")
     if not _active(user):
         return base.none()
     if user.is_admin:
         return base.all()
-    return base.filter(requested_by=user)
+    mine = Q(requested_by=user)
+    if user.has_role(Role.PELATIH) and user.unit_id is not None and user.unit.path:
+        mine |= Q(kind=BulkJob.Kind.ISSUE, session__host_unit__path__startswith=user.unit.path)
+    return base.filter(mine)
 
 
 def certificate_for_verification(*, code: str) -> Certificate | None:

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from certificates.models import BulkJob, Certificate
 from certificates.services import certificate_issue, certificate_revoke
+from tests.factories import PersonnelFactory
+from training.models import Role
 
 from .pdfcheck import pdf_text
 
@@ -164,6 +166,28 @@ def test_job_status_is_private(
         trainer_client.post(reverse("certificates:session-issue", args=[finished_session.pk]))
     job = BulkJob.objects.get()
     assert outsider_client.get(reverse("certificates:job", args=[job.pk])).status_code == 404
+
+
+def test_a_second_trainer_follows_the_running_issue_job_but_not_a_zip(
+    trainer_client, finished_session, attended, units, ranks, client
+):
+    # Two trainers over the host unit: the second one pressing "issue" gets the first one's job
+    # back (one job per session), so they must be able to watch it; a ZIP stays its requester's.
+    colleague = PersonnelFactory(
+        unit=units["POLDA-KALBAR"], rank=ranks["AKP"], roles=[Role.PELATIH]
+    )
+    elsewhere = PersonnelFactory(unit=units["POLRES-SINTANG"], roles=[Role.PELATIH])
+    trainer_client.post(reverse("certificates:session-issue", args=[finished_session.pk]))
+    issue = BulkJob.objects.get(kind=BulkJob.Kind.ISSUE)
+    zip_job = BulkJob.objects.create(
+        kind=BulkJob.Kind.ZIP, session=finished_session, total=1, requested_by=issue.requested_by
+    )
+    client.force_login(colleague)
+    assert client.get(reverse("certificates:job", args=[issue.pk])).status_code == 200
+    assert client.get(reverse("api-certificate-job", args=[issue.pk])).status_code == 200
+    assert client.get(reverse("certificates:job", args=[zip_job.pk])).status_code == 404
+    client.force_login(elsewhere)
+    assert client.get(reverse("certificates:job", args=[issue.pk])).status_code == 404
 
 
 def test_zip_of_a_sessions_certificates(
