@@ -151,12 +151,6 @@ def get(name: str, expect: dict[str, Expect], label: str = "", **kwargs) -> Case
     return Case(label or name, _builder(name, kwargs), expect)
 
 
-def get_leaky(name: str, expect, label: str, skip: tuple[str, ...], **kwargs) -> Case:
-    """A GET case whose responses for `skip` are not searched for markers (say why at the
-    call)."""
-    return Case(label, _builder(name, kwargs), expect, skip_leak_check=skip)
-
-
 def url_case(label: str, url: str, expect: dict[str, Expect]) -> Case:
     return Case(label, lambda world: url, expect)
 
