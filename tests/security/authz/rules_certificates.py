@@ -160,7 +160,7 @@ RULES = {
         write(
             "certificates:session-zip",
             "POST",
-            tiers(manages(SEE_KALBAR, refused=ALLOWED, ok=ALLOWED)),
+            manages(SEE_KALBAR, refused=ALLOWED, ok=ALLOWED),
             "a ZIP of what each may see",
             state=JOBS,
             **KALBAR,
