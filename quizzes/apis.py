@@ -25,6 +25,7 @@ from .selectors import (
     bank_can_manage,
     quiz_can_view_results,
     quizzes_visible_to,
+    statistics_visible_to,
 )
 from .services import (
     answer_save,
@@ -302,4 +303,5 @@ class QuizStatisticsApi(APIView):
     )
     def get(self, request, pk: int):
         quiz = _results_quiz(request, pk)
-        return Response(quiz_statistics_compute(quiz_id=quiz.pk))
+        stats = quiz_statistics_compute(quiz_id=quiz.pk)
+        return Response(statistics_visible_to(user=request.user, quiz=quiz, stats=stats))

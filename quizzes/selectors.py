@@ -3,7 +3,9 @@
 - A quiz is visible when its session is (sessions.selectors.sessions_visible_to).
 - Managing a quiz (settings, results, statistics, preview) follows managing its session:
   a Pelatih whose subtree holds the host unit, or an admin. A Pimpinan who can see the session
-  may read its results and statistics.
+  may read its results and statistics, limited to the participants of their own subtree (by the
+  unit frozen at invitation): a Polda-wide quiz does not show Kapolres Sanggau the people of
+  Polres Sintang.
 - The question bank of a module is kept by whoever may edit the module (training's rule).
 - Attempts: a participant sees their own; managers see all of the quiz.
 """
@@ -14,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from sessions.models import Participant
 from sessions.selectors import participant_for, session_can_manage, sessions_visible_to
-from training.models import Module, Role
+from training.models import Module, Role, Unit
 from training.selectors.curriculum import module_can_edit
 
 from .models import Attempt, Category, Question, Quiz
@@ -85,10 +87,27 @@ def attempt_for_user(*, user, attempt_id: int) -> Attempt | None:
 
 
 def attempts_for_manager(*, user, quiz: Quiz) -> QuerySet[Attempt]:
+    """Every attempt for the quiz's managers; a commander's own subtree for a Pimpinan."""
     if not quiz_can_view_results(user=user, quiz=quiz):
         return Attempt.objects.none()
-    return (
-        Attempt.objects.filter(quiz=quiz)
-        .select_related("participant__personnel__rank", "participant__unit")
-        .order_by("participant__unit__path", "participant__personnel__name", "number")
+    qs = Attempt.objects.filter(quiz=quiz)
+    if not quiz_can_manage(user=user, quiz=quiz):
+        qs = qs.filter(participant__unit__path__startswith=user.unit.path)
+    return qs.select_related("participant__personnel__rank", "participant__unit").order_by(
+        "participant__unit__path", "participant__personnel__name", "number"
     )
+
+
+def statistics_visible_to(*, user, quiz: Quiz, stats: dict) -> dict:
+    """`stats` (quizzes.services.quiz_statistics_compute) as `user` may see them: the per-unit
+    rows of a commander are those of their own subtree. The quiz-wide figures name no unit and
+    stay whole."""
+    if quiz_can_manage(user=user, quiz=quiz) or not stats.get("units"):
+        return stats
+    codes = [row["code"] for row in stats["units"]]
+    mine = set(
+        Unit.objects.filter(code__in=codes, path__startswith=user.unit.path).values_list(
+            "code", flat=True
+        )
+    )
+    return {**stats, "units": [row for row in stats["units"] if row["code"] in mine]}

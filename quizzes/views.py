@@ -30,6 +30,7 @@ from .selectors import (
     quiz_can_view_results,
     quiz_participant,
     quizzes_visible_to,
+    statistics_visible_to,
 )
 from .services import (
     answer_save,
@@ -230,6 +231,7 @@ def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
         if stale:
             quiz_statistics_compute_task.delay(quiz.pk)
             refreshing = True
+    stats = statistics_visible_to(user=request.user, quiz=quiz, stats=stats)
     peak = max([band["count"] for band in stats.get("distribution", [])] or [0]) or 1
     context = {"quiz": quiz, "stats": stats, "peak": peak, "refreshing": refreshing}
     return render(request, "quizzes/statistics.html", context)

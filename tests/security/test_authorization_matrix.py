@@ -1,145 +1,71 @@
-"""Every URL and API operation × every role → the expected status, and no other unit's data.
+"""Every URL and API operation × every role × in-scope / out-of-scope unit → the expected
+status, and no data of another unit in any response.
 
 How it works
-- `CLASSIFICATION` below lists every URL pattern of the project by its key (`namespace:name`, or
-  the route when the pattern has no name) with its access kind and the GET cases to try.
+- `CLASSIFICATION` lists every URL pattern of the project by its key (`namespace:name`, or the
+  route when the pattern has no name) with its access kind and the cases to try. Pages without
+  objects are classified below; the pages and endpoints of objects (a module, a session, an
+  attempt, a certificate, an export) in tests/security/authz/rules_<app>.py.
 - `test_every_url_pattern_is_classified` walks the URL conf, `test_every_api_operation_is_
-  classified` walks the OpenAPI schema: a new page or endpoint fails them until it is added here.
-- `test_access_matrix` requests each case as each role and compares the status; every text
-  response is also searched for people the role must not see (the markers of other units).
+  classified` walks the OpenAPI schema: a new page or endpoint fails them until it is added.
+- The cases run in a `World` (tests/security/authz/world.py): personas in Polres Sanggau, Polres
+  Sintang and Polda Jawa Timur, and real objects of both Polres (modules and materials with
+  versions, draft/published/finished sessions with participants, quizzes and attempts, ready
+  certificates and ZIP jobs, a Zoom import preview, report exports).
+- `test_access_matrix` requests each GET case as each role and compares the status; every text
+  response (downloads included) is also searched for people the role must not see (the markers
+  of other units). `test_write_matrix` sends each write case (refused roles first): the status,
+  the object read back unchanged after a refusal, and the same search for markers.
 - `test_anonymous_is_refused_every_api_write` sends each non-GET operation of the schema
   anonymously: nothing but a refusal may come back.
 
-Adding a page or endpoint: add a `Rule` under its key. Give it GET cases (a URL built from the
-`World`, and the status per role) for each interesting scope: own unit, a unit below, another
-Polres. The defaults (`login_html()`, `login_api()`, `roles_html(...)`, ...) cover the usual.
+Adding a page or endpoint: add a `Rule` under its key. Give it a GET case per interesting scope
+(own unit, a unit below, another Polres, another Polda) and, for a write, a case with a valid
+payload whose refusals must leave the object as it was. The helpers of
+tests/security/authz/matrix.py (`login_html()`, `roles_api(...)`, `write(...)`, ...) cover the
+usual. The superuser is tried on the Django admin only (elsewhere it is an admin).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import json
 
 import pytest
 from django.contrib.admin import site as admin_site
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.factories import DEFAULT_PASSWORD, PersonnelFactory
+from tests.security.authz import (
+    rules_certificates,
+    rules_quizzes,
+    rules_reports,
+    rules_sessions,
+    rules_training,
+)
+from tests.security.authz.matrix import (
+    ADMIN_LOGIN_REDIRECT,
+    ANY_REDIRECT,
+    LOGIN_REDIRECT,
+    ROLES,
+    SEES_SANGGAU,
+    SEES_SINTANG,
+    Case,
+    Rule,
+    World,
+    everyone,
+    get,
+    is_refusal,
+    login_api,
+    login_html,
+    roles_api,
+    roles_html,
+    rule,
+    status_ok,
+    url_case,
+)
+from tests.security.authz.world import MARKER_VISIBLE_TO, SINTANG_SESSION_TITLE, build_world
 from training.models import Role
-
-ROLES = ("anonymous", "peserta", "operator", "pelatih", "pimpinan", "admin", "outsider")
-SANGGAU_ROLES = ("peserta", "operator", "pimpinan")
-
-# Status expectations: an int, or one of these.
-LOGIN_REDIRECT = "302 to the login page"
-ADMIN_LOGIN_REDIRECT = "302 to the admin login page"
-API_ANON = "401/403 (no credentials)"
-HIDDEN = "403/404"
-ANY_REDIRECT = "302"
-
-Expect = int | str
-
-
-def _status_ok(expected: Expect, response) -> bool:
-    status = response.status_code
-    location = response.get("Location", "")
-    if expected == LOGIN_REDIRECT:
-        return status == 302 and location.startswith(reverse("login"))
-    if expected == ADMIN_LOGIN_REDIRECT:
-        return status == 302 and location.startswith(reverse("admin:login"))
-    if expected == API_ANON:
-        return status in (401, 403)
-    if expected == HIDDEN:
-        return status in (403, 404)
-    if expected == ANY_REDIRECT:
-        return status == 302
-    return status == expected
-
-
-# --- Expectation helpers ----------------------------------------------------------------------
-
-
-def everyone(status: Expect = 200) -> dict[str, Expect]:
-    return dict.fromkeys(ROLES, status)
-
-
-def login_html(status: Expect = 200) -> dict[str, Expect]:
-    return {**everyone(status), "anonymous": LOGIN_REDIRECT}
-
-
-def login_api(status: Expect = 200) -> dict[str, Expect]:
-    return {**everyone(status), "anonymous": API_ANON}
-
-
-def roles_html(*allowed: str, refused: Expect = 403) -> dict[str, Expect]:
-    return {
-        role: (200 if role in allowed else refused) if role != "anonymous" else LOGIN_REDIRECT
-        for role in ROLES
-    }
-
-
-def roles_api(*allowed: str, refused: Expect = HIDDEN) -> dict[str, Expect]:
-    return {
-        role: (200 if role in allowed else refused) if role != "anonymous" else API_ANON
-        for role in ROLES
-    }
-
-
-# Who oversees what: Sanggau's staff see Sanggau, the outsider (Kapolres Sintang) sees Sintang,
-# the Polda trainer sees all of Kalbar, the admin sees everything, the Peserta only themselves.
-SEES_SANGGAU = ("operator", "pimpinan", "pelatih", "admin")
-SEES_SINTANG = ("outsider", "pelatih", "admin")
-
-
-# --- The world every case runs in ---------------------------------------------------------------
-
-
-@dataclass
-class World:
-    users: dict
-    units: dict
-    markers: dict  # marker name -> Personnel, one per unit whose data must not leak
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Case:
-    label: str
-    url: Callable[[World], str]
-    expect: dict[str, Expect]
-    # Roles whose responses are NOT searched for markers they may not see (say why).
-    skip_leak_check: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    kind: str  # public | login | role | scoped | staff | write-only
-    methods: frozenset[str]
-    cases: tuple[Case, ...] = ()
-    note: str = ""
-
-
-def rule(kind: str, methods: str = "GET", *cases: Case, note: str = "") -> Rule:
-    return Rule(kind, frozenset(methods.upper().split()), tuple(cases), note)
-
-
-def get(name: str, expect: dict[str, Expect], label: str = "", **kwargs) -> Case:
-    """A case for a named URL; kwargs are callables of the World (or plain values)."""
-
-    def build(world: World) -> str:
-        resolved = {k: (v(world) if callable(v) else v) for k, v in kwargs.items()}
-        return reverse(name, kwargs=resolved or None)
-
-    return Case(label or name, build, expect)
-
-
-def url_case(label: str, url: str, expect: dict[str, Expect]) -> Case:
-    return Case(label, lambda world: url, expect)
-
-
-# Patterns whose GET cases need objects (a session, an attempt, a certificate) of other units.
-PENDING = "Object-level cases: see WORLD_CASES (added per app as its objects exist)."
 
 # --- The classification -------------------------------------------------------------------------
 # Keys are `namespace:name` (or the route for unnamed patterns). Keep them grouped by app.
@@ -200,51 +126,28 @@ CLASSIFICATION: dict[str, Rule] = {
         ),
         get(
             "personnel-detail",
+            roles_api("stranger", "admin", refused=404),
+            "a person in Polda Jawa Timur",
+            pk=lambda w: w.markers["jatim"].pk,
+        ),
+        get(
+            "personnel-detail",
             roles_api("peserta", *SEES_SANGGAU, refused=404),
             "the Peserta themselves",
             pk=lambda w: w.users["peserta"].pk,
         ),
     ),
     # training: personnel import (Admin or Operator)
-    "personnel:import": rule(
-        "role", "GET POST", get("personnel:import", roles_html("operator", "admin"))
-    ),
     "personnel:import-confirm": rule(
-        "role", "POST", get("personnel:import-confirm", login_html(405)), note="POST only."
+        "role",
+        "POST",
+        get("personnel:import-confirm", login_html(405)),
+        note="POST only; confirms the list this browser session uploaded, scope checked again.",
     ),
-    "api-personnel-import": rule("role", "POST", note=PENDING),
     # training: curriculum
     "curriculum:module-list": rule("login", "GET", get("curriculum:module-list", login_html())),
-    "curriculum:module-create": rule(
-        "role", "GET POST", get("curriculum:module-create", roles_html("pelatih", "admin"))
-    ),
-    "curriculum:module-detail": rule("login", "GET", note=PENDING),
-    "curriculum:module-update": rule("role", "GET POST", note=PENDING),
-    "curriculum:material-detail": rule("login", "GET", note=PENDING),
-    "curriculum:material-open": rule("login", "GET", note=PENDING),
-    "curriculum:material-version": rule("login", "GET", note=PENDING),
-    "curriculum:material-update": rule("role", "GET POST", note=PENDING),
-    "curriculum:material-replace": rule("role", "GET POST", note=PENDING),
-    "curriculum:material-move": rule("role", "POST", note=PENDING),
-    "curriculum:material-set-active": rule("role", "POST", note=PENDING),
-    "curriculum:material-upload": rule("role", "GET POST", note=PENDING),
-    "curriculum:material-link": rule("role", "GET POST", note=PENDING),
-    "api-modules": rule("login", "GET POST", get("api-modules", login_api())),
-    "api-module": rule("login", "GET PATCH", note=PENDING),
-    "api-module-materials": rule("login", "GET", note=PENDING),
-    "api-material-upload": rule("role", "POST", note=PENDING),
-    "api-material-link": rule("role", "POST", note=PENDING),
-    "api-material-order": rule("role", "PUT", note=PENDING),
-    "api-material": rule("login", "GET PATCH", note=PENDING),
-    "api-material-versions": rule("login", "GET", note=PENDING),
-    "api-material-replace": rule("role", "POST", note=PENDING),
-    "api-material-download": rule("login", "GET", note=PENDING),
-    "api-material-open": rule("login", "POST", note=PENDING),
     # sessions
     "sessions:list": rule("login", "GET", get("sessions:list", login_html())),
-    "sessions:create": rule(
-        "role", "GET POST", get("sessions:create", roles_html("pelatih", "admin"))
-    ),
     "sessions:my-calendar": rule("login", "GET", get("sessions:my-calendar", login_html())),
     "sessions:feed": rule(
         "public",
@@ -252,85 +155,11 @@ CLASSIFICATION: dict[str, Rule] = {
         get("sessions:feed", everyone(404), "an unknown feed token", token="bukan-token"),
         note="Calendar feed authorised by its secret token, not by a session.",
     ),
-    "sessions:detail": rule(
-        "scoped",
-        "GET",
-        get(
-            "sessions:detail",
-            login_html(404) | dict.fromkeys(SEES_SINTANG, 200),
-            "a published session of Polres Sintang",
-            pk=lambda w: w.extra["sintang_session"].pk,
-        ),
-    ),
-    "sessions:edit": rule("role", "GET POST", note=PENDING),
-    "sessions:publish": rule("role", "POST", note=PENDING),
-    "sessions:cancel": rule("role", "POST", note=PENDING),
-    "sessions:check-in": rule("login", "POST", note=PENDING),
-    "sessions:ics": rule("scoped", "GET", note=PENDING),
-    "sessions:sheet": rule("role", "GET POST", note=PENDING),
-    "sessions:zoom-import": rule("role", "GET POST", note=PENDING),
-    "sessions:summary": rule("role", "GET", note=PENDING),
-    "sessions-api:session-list": rule(
-        "login", "GET POST", get("sessions-api:session-list", login_api())
-    ),
-    "sessions-api:session-detail": rule(
-        "scoped",
-        "GET PATCH DELETE",
-        get(
-            "sessions-api:session-detail",
-            roles_api(*SEES_SINTANG, refused=404),
-            "a published session of Polres Sintang",
-            pk=lambda w: w.extra["sintang_session"].pk,
-        ),
-    ),
-    "sessions-api:session-publish": rule("role", "POST", note=PENDING),
-    "sessions-api:session-cancel": rule("role", "POST", note=PENDING),
-    "sessions-api:participant-list": rule("role", "GET POST", note=PENDING),
-    "sessions-api:check-in": rule("login", "POST", note=PENDING),
-    "sessions-api:attendance": rule("role", "GET POST PUT PATCH", note=PENDING),
-    "sessions-api:zoom-import": rule("role", "POST", note=PENDING),
-    "sessions-api:summary": rule("role", "GET", note=PENDING),
     # quizzes
     "quizzes:list": rule("login", "GET", get("quizzes:list", login_html())),
-    "quizzes:session": rule("role", "GET", note=PENDING),
-    "quizzes:new": rule("role", "GET POST", note=PENDING),
-    "quizzes:detail": rule("scoped", "GET", note=PENDING),
-    "quizzes:edit": rule("role", "GET POST", note=PENDING),
-    "quizzes:preview": rule("role", "GET", note=PENDING),
-    "quizzes:start": rule("login", "POST", note=PENDING),
-    "quizzes:results": rule("role", "GET", note=PENDING),
-    "quizzes:statistics": rule("role", "GET", note=PENDING),
-    "quizzes:attempt": rule("login", "GET", note=PENDING),
-    "quizzes:answer": rule("login", "POST", note=PENDING),
-    "quizzes:submit": rule("login", "POST", note=PENDING),
-    "quizzes:result": rule("login", "GET", note=PENDING),
-    "quizzes:bank": rule("role", "GET", note=PENDING),
-    "quizzes:import": rule("role", "GET POST", note=PENDING),
-    "quizzes:export": rule("role", "GET", note=PENDING),
-    "api-quiz-list": rule("login", "GET POST", get("api-quiz-list", login_api())),
-    "api-quiz-detail": rule("scoped", "GET PATCH", note=PENDING),
-    "api-quiz-results": rule("role", "GET", note=PENDING),
-    "api-quiz-statistics": rule("role", "GET", note=PENDING),
-    "api-attempt-start": rule("login", "POST", note=PENDING),
-    "api-attempt-detail": rule("login", "GET", note=PENDING),
-    "api-answer-save": rule("login", "PUT", note=PENDING),
-    "api-attempt-submit": rule("login", "POST", note=PENDING),
-    "api-attempt-result": rule("login", "GET", note=PENDING),
-    "api-question-import": rule("role", "POST", note=PENDING),
     # certificates
     "certificates:mine": rule("login", "GET", get("certificates:mine", login_html())),
     "certificates:list": rule("login", "GET", get("certificates:list", login_html())),
-    "certificates:detail": rule("scoped", "GET", note=PENDING),
-    "certificates:download": rule("scoped", "GET", note=PENDING),
-    "certificates:revoke": rule("role", "POST", note=PENDING),
-    "certificates:reissue": rule("role", "POST", note=PENDING),
-    "certificates:retry": rule("role", "POST", note=PENDING),
-    "certificates:session": rule("role", "GET", note=PENDING),
-    "certificates:session-rule": rule("role", "GET POST", note=PENDING),
-    "certificates:session-issue": rule("role", "POST", note=PENDING),
-    "certificates:session-zip": rule("role", "POST", note=PENDING),
-    "certificates:job": rule("role", "GET", note=PENDING),
-    "certificates:job-download": rule("role", "GET", note=PENDING),
     "certificate-verify": rule(
         "public",
         "GET",
@@ -344,16 +173,6 @@ CLASSIFICATION: dict[str, Rule] = {
         "GET",
         get("api-certificate-verify", everyone(404), "an unknown code", code="BUKAN-KODE"),
     ),
-    "api-certificate": rule("scoped", "GET", note=PENDING),
-    "api-certificate-download": rule("scoped", "GET", note=PENDING),
-    "api-certificate-revoke": rule("role", "POST", note=PENDING),
-    "api-certificate-reissue": rule("role", "POST", note=PENDING),
-    "api-certificate-retry": rule("role", "POST", note=PENDING),
-    "api-certificates-session-rule": rule("role", "GET PUT PATCH", note=PENDING),
-    "api-certificates-session-issue": rule("role", "POST", note=PENDING),
-    "api-certificates-session-zip": rule("role", "POST", note=PENDING),
-    "api-certificate-job": rule("role", "GET", note=PENDING),
-    "api-certificate-job-download": rule("role", "GET", note=PENDING),
     # reports
     "reports:dashboard": rule(
         "login",
@@ -377,12 +196,14 @@ CLASSIFICATION: dict[str, Rule] = {
         get("reports:export-request", {**everyone(405), "anonymous": LOGIN_REDIRECT}),
         note="POST only.",
     ),
-    "reports:export-status": rule("role", "GET", note=PENDING),
-    "reports:export-download": rule("role", "GET", note=PENDING),
     "api-report-completion": rule(
         "role",
         "GET",
-        get("api-report-completion", roles_api(*SEES_SANGGAU, "outsider", refused=403)),
+        get(
+            "api-report-completion",
+            roles_api(*SEES_SANGGAU, "outsider", "stranger", refused=403),
+            "own scope",
+        ),
         url_case(
             "Polres Sintang",
             "/api/v1/reports/completion/?unit=POLRES-SINTANG",
@@ -390,8 +211,6 @@ CLASSIFICATION: dict[str, Rule] = {
         ),
     ),
     "api-report-export": rule("role", "POST", note="POST only: anonymous refusal below."),
-    "api-report-export-status": rule("role", "GET", note=PENDING),
-    "api-report-export-download": rule("role", "GET", note=PENDING),
     # OpenAPI schema and docs are public: they describe endpoints, never data.
     "api-schema": rule(
         "public",
@@ -410,6 +229,18 @@ CLASSIFICATION: dict[str, Rule] = {
         url_case("docs script", "/api/docs/?script=", everyone()),
     ),
 }
+
+# Pages and endpoints of objects: one module per app (tests/security/authz/rules_*.py). Writes run
+# in this order, so a real write by an authorized role comes after the refusals on its object.
+for _rules in (
+    rules_training.RULES,
+    rules_sessions.RULES,
+    rules_quizzes.RULES,
+    rules_certificates.RULES,
+    rules_reports.RULES,
+):
+    assert not set(_rules) & set(CLASSIFICATION), set(_rules) & set(CLASSIFICATION)
+    CLASSIFICATION.update(_rules)
 
 # Whole URL namespaces or route prefixes with one access rule. The Django admin checks
 # `is_staff` on every page itself (AdminSite.has_permission); the cases sample it.
@@ -529,30 +360,24 @@ def test_every_api_operation_is_classified(openapi):
     )
 
 
-# --- The world ------------------------------------------------------------------------------------
+# --- The world ------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def world(units, ranks, peserta, operator, pelatih, pimpinan, admin_user, outsider) -> World:
+def world(
+    units, ranks, peserta, operator, pelatih, pimpinan, admin_user, outsider, settings, tmp_path
+) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stranger = PersonnelFactory(
+        unit=units["POLDA-JATIM"],
+        rank=ranks["KOMPOL"],
+        name="Stefanus Pelatih Jatim",
+        position="Pelatih",
+        roles=[Role.PELATIH],
+    )
     superuser = PersonnelFactory(
         unit=units["MABES"], name="Superuser Back Office", is_staff=True, is_superuser=True
     )
-    markers = {
-        "sintang": PersonnelFactory(
-            nrp="77000001",
-            name="Saksi Rahasia Sintang",
-            unit=units["POLRES-SINTANG"],
-            rank=ranks["BRIPKA"],
-            roles=[Role.PESERTA],
-        ),
-        "sanggau": PersonnelFactory(
-            nrp="77000002",
-            name="Saksi Rahasia Sanggau",
-            unit=units["POLRES-SANGGAU"],
-            rank=ranks["BRIPKA"],
-            roles=[Role.PESERTA],
-        ),
-    }
     users = {
         "peserta": peserta,
         "operator": operator,
@@ -560,42 +385,10 @@ def world(units, ranks, peserta, operator, pelatih, pimpinan, admin_user, outsid
         "pimpinan": pimpinan,
         "admin": admin_user,
         "outsider": outsider,
+        "stranger": stranger,
         "superuser": superuser,
     }
-    world = World(users=users, units=units, markers=markers)
-    _add_sessions(world)
-    return world
-
-
-def _add_sessions(world: World) -> None:
-    """A published session hosted and attended by Polres Sintang: Sanggau must not see it."""
-    try:
-        from sessions.services import session_create, session_publish
-    except ImportError:  # the sessions app is not there yet
-        return
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
-    session = session_create(
-        user=world.users["admin"],
-        title=SINTANG_SESSION_TITLE,
-        host_unit=world.units["POLRES-SINTANG"],
-        start_at=start,
-        end_at=start + timedelta(hours=2),
-        invited_units=[world.units["POLRES-SINTANG"]],
-    )
-    world.extra["sintang_session"] = session_publish(session=session, user=world.users["admin"])
-
-
-SINTANG_SESSION_TITLE = "Sesi Rahasia Polres Sintang"
-
-# Which marker each role may see; every other marker must not appear in its responses.
-MARKER_VISIBLE_TO = {
-    "sintang": {"outsider", "pelatih", "admin", "superuser"},
-    "sanggau": {"operator", "pimpinan", "pelatih", "admin", "superuser"},
-}
+    return build_world(units=units, ranks=ranks, users=users)
 
 
 def _client(world: World, role: str) -> Client:
@@ -605,11 +398,21 @@ def _client(world: World, role: str) -> Client:
     return client
 
 
-def _leaks(world: World, role: str, response) -> list[str]:
+TEXT_TYPES = ("text", "json", "xml", "csv")
+
+
+def _body(response) -> str | None:
     content_type = response.get("Content-Type", "")
-    if response.streaming or not any(t in content_type for t in ("text", "json", "xml", "csv")):
+    if not any(t in content_type for t in TEXT_TYPES):
+        return None
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _leaks(world: World, role: str, response) -> list[str]:
+    body = _body(response)
+    if body is None:
         return []
-    body = response.content.decode("utf-8", errors="replace")
     found = []
     for marker, person in world.markers.items():
         if role in MARKER_VISIBLE_TO[marker]:
@@ -622,27 +425,43 @@ def _leaks(world: World, role: str, response) -> list[str]:
     return found
 
 
-def _all_cases() -> list[tuple[str, Case]]:
+def _all_cases(*, writes: bool) -> list[tuple[str, Case]]:
     keys = all_url_keys()
-    cases = [(key, case) for key, r in CLASSIFICATION.items() if key in keys for case in r.cases]
-    cases += [("admin:", case) for case in admin_cases()]
+    cases = [
+        (key, case)
+        for key, r in CLASSIFICATION.items()
+        if key in keys
+        for case in r.cases
+        if (case.method != "GET") == writes
+    ]
+    if not writes:
+        cases += [("admin:", case) for case in admin_cases()]
     return cases
 
 
+def _send(client: Client, case: Case, world: World):
+    url = case.url(world)
+    if case.method == "GET":
+        return url, client.get(url)
+    data = case.data(world) if case.data else {}
+    has_file = any(hasattr(value, "read") for value in data.values())
+    if case.method == "POST" and (has_file or not case.json):
+        return url, client.post(url, data)
+    body = json.dumps(data) if case.json else ""
+    return url, client.generic(case.method, url, body, content_type="application/json")
+
+
 def test_access_matrix(world):
-    """One test for the whole matrix: the world is built once and every failure is listed."""
+    """Every GET case as every role it names: the status, and no marker of another unit. One
+    test for the whole matrix: the world is built once and every failure is listed."""
     clients = {role: _client(world, role) for role in (*ROLES, "superuser")}
     failures = []
-    cases = _all_cases()
-    assert len(cases) > 20
+    cases = _all_cases(writes=False)
+    assert len(cases) > 100
     for key, case in cases:
-        url = case.url(world)
-        expectations = {**case.expect}
-        if "admin" in expectations:
-            expectations.setdefault("superuser", expectations["admin"])
-        for role, expected in expectations.items():
-            response = clients[role].get(url)
-            if not _status_ok(expected, response):
+        for role, expected in case.expect.items():
+            url, response = _send(clients[role], case, world)
+            if not status_ok(expected, response):
                 failures.append(
                     f"  {key} / {case.label}: {role} GET {url}: expected {expected}, "
                     f"got {response.status_code} {response.get('Location', '')}"
@@ -654,7 +473,40 @@ def test_access_matrix(world):
     assert not failures, "Authorization matrix failures:\n" + "\n".join(failures)
 
 
-def test_anonymous_is_refused_every_api_write(world, openapi):
+def test_write_matrix(world):
+    """Every write case as every role it names: the status; for refusals (and roles named in
+    `unchanged_for`) the object is unchanged; and no marker of another unit in the answer.
+    Refused roles go first, so an authorized role's real write comes after them."""
+    clients = {role: _client(world, role) for role in ROLES}
+    failures = []
+    cases = _all_cases(writes=True)
+    assert len(cases) > 50
+    for key, case in cases:
+        order = sorted(
+            (role for role, expected in case.expect.items() if expected is not None),
+            key=lambda role: not is_refusal(case.expect[role]),
+        )
+        for role in order:
+            expected = case.expect[role]
+            must_keep = case.state is not None and (
+                is_refusal(expected) or role in case.unchanged_for
+            )
+            before = case.state(world) if must_keep else None
+            url, response = _send(clients[role], case, world)
+            where = f"  {key} / {case.label}: {role} {case.method} {url}"
+            if not status_ok(expected, response):
+                failures.append(
+                    f"{where}: expected {expected}, got {response.status_code} "
+                    f"{response.get('Location', '')}"
+                )
+            if must_keep and (after := case.state(world)) != before:
+                failures.append(f"{where}: changed {before!r} -> {after!r}")
+            if role not in case.skip_leak_check and (leaks := _leaks(world, role, response)):
+                failures.append(f"{where}: shows {', '.join(leaks)}")
+    assert not failures, "Authorization matrix write failures:\n" + "\n".join(failures)
+
+
+def test_anonymous_is_refused_every_api_write(db, openapi):
     client = Client()
     failures = []
     for path, method, _ in _operations(openapi):
@@ -674,15 +526,34 @@ def test_anonymous_is_refused_every_api_write(world, openapi):
     assert not failures, "Anonymous writes not refused:\n" + "\n".join(failures)
 
 
+def test_every_object_page_has_cases_for_each_write_method():
+    """No classified write method on an object page is left without a case (the POST-only
+    patterns without objects say why in their note)."""
+    keys = all_url_keys()
+    lacking = []
+    for key, r in CLASSIFICATION.items():
+        if key not in keys or r.note:
+            continue
+        tried = {case.method for case in r.cases}
+        for method in r.methods - {"GET"}:
+            if method not in tried and not (method == "PUT" and "PATCH" in tried):
+                lacking.append(f"{key} {method}")
+    assert not lacking, f"Give these write methods a case (or a note why not): {lacking}"
+
+
 def test_the_matrix_fixtures_really_differ_in_scope(world):
     """Guard against a matrix that passes because every persona sees the same thing."""
     client = _client(world, "pimpinan")
     assert client.get(f"/api/v1/personnel/{world.markers['sanggau'].pk}/").status_code == 200
     assert client.get(f"/api/v1/personnel/{world.markers['sintang'].pk}/").status_code == 404
     assert world.users["peserta"].check_password(DEFAULT_PASSWORD)
-    if "sintang_session" in world.extra:
-        # The session marker is visible where it should be, so its absence elsewhere means
-        # something.
-        seen = _client(world, "outsider").get("/api/v1/sessions/").content.decode()
-        assert SINTANG_SESSION_TITLE in seen
-        assert SINTANG_SESSION_TITLE not in client.get("/api/v1/sessions/").content.decode()
+    # The session marker is visible where it should be, so its absence elsewhere means
+    # something.
+    seen = _client(world, "outsider").get("/api/v1/sessions/").content.decode()
+    assert SINTANG_SESSION_TITLE in seen
+    assert SINTANG_SESSION_TITLE not in client.get("/api/v1/sessions/").content.decode()
+    # Both markers are participants of the Polda-wide session: the trainer sees both, so the
+    # commanders' not seeing each other's is the scope at work.
+    url = f"/api/v1/sessions/{world['kalbar_finished'].pk}/participants/"
+    names = _client(world, "pelatih").get(url).content.decode()
+    assert world.markers["sanggau"].name in names and world.markers["sintang"].name in names
