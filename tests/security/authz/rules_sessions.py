@@ -278,7 +278,9 @@ RULES = {
         write(
             "sessions:zoom-import",
             "POST",
-            {"anonymous": LOGIN_REDIRECT, "pelatih": 404, "admin": 404},
+            # The preview is looked up within the session: another session's reads as expired,
+            # the same answer as a preview that was purged (400), and nothing is applied.
+            {"anonymous": LOGIN_REDIRECT, "pelatih": 400, "admin": 400},
             "confirm another session's report through the Sanggau session",
             data=lambda w: {"confirm": w["zoom_preview"].pk},
             state=ZOOM_STATE,
