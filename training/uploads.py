@@ -421,12 +421,15 @@ def refuse_non_text(head: bytes) -> None:
 
 # --- Names --------------------------------------------------------------------------------
 
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the bidirectional overrides that make "laporan<U+202E>fdp.exe" read as
+# "laporanexe.pdf" (Django's upload parser drops them too; this holds for every other caller).
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_name(name: str, *, file_type: FileType) -> str:
     """The uploader's file name, reduced to its last path component and stripped of control
-    characters; shown to people and used in Content-Disposition, never as a storage path."""
+    characters and bidirectional overrides; shown to people and used in Content-Disposition,
+    never as a storage path."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = CONTROL_RE.sub("", unicodedata.normalize("NFC", base)).strip().strip(".")
     if not base:

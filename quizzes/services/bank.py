@@ -58,16 +58,20 @@ class ImportReport:
         }
 
 
+def _check_size(size: int) -> None:
+    limit = getattr(settings, "QUESTION_IMPORT_MAX_BYTES", MAX_IMPORT_BYTES)
+    if size > limit:
+        raise ApplicationError(
+            _("The file is larger than %(size)s MB.") % {"size": max(1, limit // (1024 * 1024))}
+        )
+
+
 def questions_file_text(content: bytes) -> str:
     """The text of an uploaded question file: UTF-8 (with or without BOM), UTF-16 (with or
     without BOM) or Windows-1252. Raises ApplicationError for a file over
     settings.QUESTION_IMPORT_MAX_BYTES, a program, a web page or SVG/XML document, binary data
     and a file with nothing in it, each with its reason."""
-    limit = getattr(settings, "QUESTION_IMPORT_MAX_BYTES", MAX_IMPORT_BYTES)
-    if len(content) > limit:
-        raise ApplicationError(
-            _("The file is larger than %(size)s MB.") % {"size": max(1, limit // (1024 * 1024))}
-        )
+    _check_size(len(content))
     refuse_non_text(content[:8192])
     codec = utf16_codec(content)
     try:
@@ -89,7 +93,11 @@ def questions_file_text(content: bytes) -> str:
 
 
 def _decode(content: str | bytes) -> str:
-    return content if isinstance(content, str) else questions_file_text(content)
+    if isinstance(content, str):
+        # Text posted back by the preview page's confirm step: held to the same limit.
+        _check_size(len(content.encode()))
+        return content
+    return questions_file_text(content)
 
 
 def _check_limits(question: ParsedQuestion) -> list[ImportProblem]:

@@ -196,6 +196,23 @@ def not_a_zip() -> bytes:
     return random.Random(8).randbytes(3000)
 
 
+def png_pixel_bomb() -> bytes:
+    """A valid PNG header declaring 50000 x 50000 pixels (10 GB once decoded) over a few bytes."""
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 50000, 50000, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
 def truncated_xlsx() -> bytes:
     data = personnel_xlsx()
     return data[: len(data) // 2]
@@ -282,7 +299,7 @@ TEXT = ("csv", "txt")
 PROGRAM = dict.fromkeys(FAMILY_EXTENSIONS, r"program")
 WEB_PAGE = dict.fromkeys(FAMILY_EXTENSIONS, r"web page \(HTML\)")
 SVG_SCRIPT_REFUSAL = dict.fromkeys(FAMILY_EXTENSIONS, r"SVG image contains script")
-ZIP_BOMB = dict.fromkeys(("material", "personnel"), r"ZIP bomb|parts")
+ZIP_BOMB = dict.fromkeys(("material", "personnel"), r"ZIP bomb|parts|too large once unpacked")
 
 # The extensions list says which names a file wears: each family gets the first one it accepts,
 # so across the corpus every executable is tried as .pdf, .mp4, .xlsx, .csv and .txt.
@@ -419,8 +436,10 @@ NASTY_NAMES: tuple[NastyName, ...] = (
 )
 
 
-def multipart(fields: dict[str, str], *, filename: str, data: bytes) -> tuple[bytes, str]:
-    """A multipart/form-data body with one file field named "file" whose file name is sent
+def multipart(
+    fields: dict[str, str], *, filename: str, data: bytes, file_field: str = "file"
+) -> tuple[bytes, str]:
+    """A multipart/form-data body with one file field (`file_field`) whose file name is sent
     exactly as given (quotes escaped, nothing else), and its Content-Type header value."""
     boundary = f"----polri-{uuid.uuid4().hex}"
     body = bytearray()
@@ -430,7 +449,8 @@ def multipart(fields: dict[str, str], *, filename: str, data: bytes) -> tuple[by
         ).encode()
     quoted = filename.replace('"', "%22")
     body += (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{quoted}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode("utf-8", "surrogateescape")
     body += data + f"\r\n--{boundary}--\r\n".encode()

@@ -32,6 +32,7 @@ from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from certificates.models import IssuerProfile
 from quizzes.models import Category, Choice, Question
 from sessions.models import Participant, ViconConnection, ZoomImport, ZoomNameMatch
 from tests.factories import (
@@ -54,6 +55,7 @@ from training.services.curriculum import material_upload
 class World:
     admin: Personnel
     pelatih: Personnel
+    unit_pk: int
     module_code: str
     material_pk: int
     session_pk: int
@@ -68,7 +70,12 @@ def world(django_db_setup, django_db_blocker):
         units = {unit.code: unit for unit in Unit.objects.all()}
         ranks = {rank.code: rank for rank in Rank.objects.all()}
         admin = PersonnelFactory(
-            unit=units["MABES"], rank=ranks["KOMBES-POL"], name="Admin Pusat", roles=[Role.ADMIN]
+            unit=units["MABES"],
+            rank=ranks["KOMBES-POL"],
+            name="Admin Pusat",
+            roles=[Role.ADMIN],
+            is_staff=True,  # the back office (Django admin) takes the certificate signature
+            is_superuser=True,
         )
         pelatih = PersonnelFactory(
             unit=units["POLDA-KALBAR"],
@@ -98,6 +105,7 @@ def world(django_db_setup, django_db_blocker):
         yield World(
             admin=admin,
             pelatih=pelatih,
+            unit_pk=units["POLRES-SINTANG"].pk,
             module_code=module.code,
             material_pk=material.pk,
             session_pk=session.pk,
@@ -137,8 +145,10 @@ class Surface:
     xhr: bool = False
     imports: bool = False  # an import: problems may carry line numbers
 
-    def post(self, client: APIClient, world: World, *, filename: str, data: bytes):
-        body, content_type = badfiles.multipart(dict(self.fields), filename=filename, data=data)
+    def post(self, client: APIClient, world: World, *, filename: str, data: bytes, **fields: str):
+        body, content_type = badfiles.multipart(
+            {**dict(self.fields), **fields}, filename=filename, data=data
+        )
         extra = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} if self.xhr else {}
         return client.generic("POST", self.url(world), body, content_type=content_type, **extra)
 
@@ -239,6 +249,7 @@ def client_for(world: World, surface: Surface) -> APIClient:
 # --- What "nothing was written" means -----------------------------------------------------------
 
 COUNTED = (
+    IssuerProfile,
     Personnel,
     Material,
     MaterialVersion,
@@ -424,3 +435,126 @@ def test_a_hostile_file_name_is_refused_or_stored_under_a_safe_generated_name(
         assert not UNSAFE_IN_NAMES.search(version.original_name), version.original_name
     for upload in ZoomImport.objects.exclude(pk__in=imports_before):
         assert not UNSAFE_IN_NAMES.search(upload.filename), upload.filename
+
+
+# --- Other encodings, where an import accepts them by design -----------------------------------
+
+ENCODINGS = {
+    "utf16-without-bom": lambda text: text.encode("utf-16-le"),
+    "utf16-with-bom": lambda text: text.encode("utf-16"),
+    "windows-1252": lambda text: text.encode("cp1252"),
+}
+# Zoom reports and question files are read in these too (Excel's "Unicode Text" and re-saves
+# in an Indonesian locale); the personnel import refuses them (the table above) by design.
+DECODED = {
+    "zoom": (
+        badfiles.zoom_csv(
+            (*badfiles.ZOOM_ROWS, "José Sitompul,,11/15/2022 09:00:00 AM,11/15/2022 10:00:00 AM,60")
+        ),
+        "José Sitompul",
+    ),
+    "quiz": ("::Soal café::Apa arti kata café?{=Kedai kopi ~Kantor polisi}\n", "Soal café"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", list(ENCODINGS))
+@pytest.mark.parametrize(
+    "surface", [s for s in SURFACES if s.family in DECODED], ids=lambda s: s.id
+)
+def test_text_in_another_encoding_is_decoded_where_the_import_accepts_it(
+    world: World, media: Path, surface: Surface, encoding: str
+):
+    text, name = DECODED[surface.family]
+    extra = {"dry_run": "true"} if surface.api else {}
+    response = surface.post(
+        client_for(world, surface),
+        world,
+        filename=f"berkas.{FAMILY_EXTENSIONS[surface.family][0]}",
+        data=ENCODINGS[encoding](text),
+        **extra,
+    )
+    assert response.status_code == 200, response.content[:400]
+    # The name arrives with its accent intact: decoded, not replaced by "?" or "Ã©".
+    assert name in response.content.decode(), response.content[:400]
+
+
+# --- The back office: the certificate signature image (Django admin) ---------------------------
+
+ADMIN_ADD_URL = "/admin/certificates/issuerprofile/add/"
+SIGNATURE_FIELDS = {
+    "heading": "KEPOLISIAN NEGARA REPUBLIK INDONESIA",
+    "signatory_name": "Drs. Budi Santoso",
+    "signatory_position": "KAPOLRES SINTANG",
+}
+NOT_IMAGES = {
+    "windows-program": badfiles.PE,
+    "shell-script": badfiles.SHELL,
+    "html-with-script": badfiles.HTML_SCRIPT,
+    "svg-with-script": badfiles.SVG_SCRIPT,
+    "png-truncated": badfiles.PNG_1PX[:40],
+    "png-pixel-bomb": badfiles.png_pixel_bomb(),
+    "binary-garbage": badfiles.binary_garbage(),
+}
+
+
+def _admin_post(world: World, *, filename: str, data: bytes):
+    client = APIClient()
+    client.force_login(world.admin)
+    client.cookies["django_language"] = "en"
+    fields = {**SIGNATURE_FIELDS, "unit": str(world.unit_pk)}
+    body, content_type = badfiles.multipart(
+        fields, filename=filename, data=data, file_field="signature_image"
+    )
+    return client.generic("POST", ADMIN_ADD_URL, body, content_type=content_type)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", list(NOT_IMAGES.values()), ids=list(NOT_IMAGES))
+def test_the_signature_image_in_the_back_office_refuses_what_is_not_an_image(
+    world: World, media: Path, data: bytes
+):
+    watched = media.parent.parent
+    before, files_before = database_state(world), files_under(watched)
+
+    response = _admin_post(world, filename="tanda-tangan.png", data=data)
+
+    # Django admin answers a form with errors with 200 and the form again (its convention for
+    # every admin form); what matters is no 500, the reason shown, and nothing kept.
+    assert response.status_code == 200, response.status_code
+    errors = response.context["adminform"].form.errors
+    assert "Upload a valid image" in str(errors["signature_image"]), errors
+    assert "errornote" in response.content.decode()
+    assert database_state(world) == before
+    assert files_under(watched) == files_before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nasty", NASTY_NAMES, ids=lambda n: n.id)
+def test_the_signature_image_is_stored_under_a_safe_name_whatever_it_was_called(
+    world: World, media: Path, nasty: NastyName
+):
+    watched = media.parent.parent
+    files_before = files_under(watched)
+
+    response = _admin_post(world, filename=nasty.name("png"), data=badfiles.PNG_1PX)
+
+    assert response.status_code in (200, 302), response.status_code
+    new_files = files_under(watched) - files_before
+    profile = IssuerProfile.objects.filter(unit_id=world.unit_pk).first()
+    if profile is None or not profile.signature_image:  # no usable name: no file kept
+        assert not new_files
+        return
+    stored = profile.signature_image.name
+    assert stored.startswith("certificates/signatures/") and stored.count("/") == 2, stored
+    assert not UNSAFE_IN_NAMES.search(stored.rsplit("/", 1)[-1]), stored
+    assert new_files == {f"polri/media/{stored}"}
+
+
+def test_a_display_name_drops_bidirectional_overrides_whoever_passes_it():
+    """Django's upload parser already drops them; the service is also called from elsewhere."""
+    from training.uploads import FILE_TYPES, display_name
+
+    shown = display_name("laporan\u202efdp.exe.pdf", file_type=FILE_TYPES["pdf"])
+    assert shown == "laporanfdp.exe.pdf"
+    assert not UNSAFE_IN_NAMES.search(shown)

@@ -220,15 +220,14 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            # zipfile never inflates an entry past its declared size, so this bounds the work.
-            refuse_zip_bomb(infos, archive_size=len(data))
-            unpacked = sum(info.file_size for info in infos)
     except zipfile.BadZipFile as exc:
         raise ApplicationError(_("The file is damaged or is not an Excel (.xlsx) file.")) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+    # zipfile never inflates an entry past its declared size, so the headers bound the work.
+    if sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED_BYTES:
         raise ApplicationError(
             _("The spreadsheet is too large once unpacked. Split it into smaller files.")
         )
+    refuse_zip_bomb(infos, archive_size=len(data))  # too many parts, or packed too tightly
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
