@@ -37,8 +37,10 @@ ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 ZIP_MAX_RATIO = 200
 CONTENT_TYPES_MAX = 1024 * 1024
-# Where a PDF's closing %%EOF must be found (writers may add a little whitespace after it).
+# Where a PDF's closing %%EOF must be found: in its last KB once the whitespace or zero padding
+# some writers add after it (up to 64 KB is looked at) is set aside.
 PDF_TAIL_BYTES = 1024
+PDF_PADDING_BYTES = 64 * 1024
 
 
 class UploadRefused(ApplicationError):
@@ -188,11 +190,11 @@ def inspect_upload(file: BinaryIO, *, name: str, size: int, max_bytes: int) -> I
 
 
 def _refuse_truncated_pdf(file: BinaryIO) -> None:
-    """A PDF ends with %%EOF (an incrementally updated one with its last %%EOF); a file cut off
-    in transfer does not, and readers show it blank or not at all."""
+    """A PDF ends with %%EOF (an incrementally updated one with its last %%EOF), maybe followed by
+    padding; a file cut off in transfer does not, and readers show it blank or not at all."""
     size = _size_of(file)
-    file.seek(max(0, size - PDF_TAIL_BYTES))
-    tail = file.read(PDF_TAIL_BYTES)
+    file.seek(max(0, size - PDF_PADDING_BYTES))
+    tail = file.read(PDF_PADDING_BYTES).rstrip(b" \t\r\n\x00")[-PDF_TAIL_BYTES:]
     file.seek(0)
     if b"%%EOF" not in tail:
         raise UploadRefused(

@@ -144,12 +144,12 @@ def _entries(data: bytes) -> dict[str, bytes]:
 
 @functools.cache
 def xlsx_bomb_deflated() -> bytes:
-    """A real workbook whose sheet expands to 40 MB of rows (about 1000 times its packed size)."""
+    """A real workbook whose sheet expands to 20 MB of rows (about 1000 times its packed size)."""
     entries = _entries(personnel_xlsx())
     row = b'<row><c t="inlineStr"><is><t>0</t></is></c></row>'
     sheet = entries["xl/worksheets/sheet1.xml"]
     head, _sep, tail = sheet.partition(b"</sheetData>")
-    entries["xl/worksheets/sheet1.xml"] = head + row * (40 * 1024 * 1024 // len(row)) + _sep + tail
+    entries["xl/worksheets/sheet1.xml"] = head + row * (20 * 1024 * 1024 // len(row)) + _sep + tail
     return _zip(entries)
 
 
@@ -272,14 +272,14 @@ class BadFile:
     """One kind of bad file. `build(family, ext)` returns its bytes; `extensions` are the names
     it pretends to have (only those a family accepts are tried on that family). `expect` maps a
     family to a regular expression the (English) refusal must match, so a refusal that says
-    nothing useful fails. `line` asks an import to name the line it stopped at."""
+    nothing useful fails. `lines` maps a family to the line its refusal must name."""
 
     id: str
     build: Callable[[str, str], bytes]
     extensions: tuple[str, ...]
     expect: dict[str, str] = field(default_factory=dict)
     families: tuple[str, ...] = tuple(FAMILY_EXTENSIONS)
-    line: bool = False
+    lines: dict[str, int] = field(default_factory=dict)
     settings: dict[str, int] = field(default_factory=dict)
 
 
@@ -366,7 +366,7 @@ BAD_FILES: tuple[BadFile, ...] = (
         TEXT,
         {"personnel": r"missing|empty", "zoom": r"fields", "quiz": r"brace|\}|answer"},
         families=("personnel", "zoom", "quiz"),
-        line=True,
+        lines={"personnel": 3, "zoom": 3, "quiz": 1},
     ),
     BadFile("zero-bytes", _same(b""), ("pdf", *TEXT), dict.fromkeys(FAMILY_EXTENSIONS, r"empty")),
     BadFile(
