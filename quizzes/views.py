@@ -38,6 +38,7 @@ from .services import (
     attempt_start,
     attempt_submit,
     questions_export,
+    questions_file_text,
     questions_import,
     quiz_create,
     quiz_statistics_compute,
@@ -274,8 +275,7 @@ def bank_import(request: HttpRequest, code: str) -> HttpResponse:
         confirm = "confirm" in request.POST
         try:
             if upload is not None:
-                raw = upload.read()
-                content = raw.decode("utf-8-sig", errors="replace")
+                content = questions_file_text(upload.read())
             else:
                 content = form.cleaned_data.get("content") or ""
             if not content.strip():
@@ -289,7 +289,9 @@ def bank_import(request: HttpRequest, code: str) -> HttpResponse:
             if report.written:
                 messages.success(request, _("%(n)s questions imported.") % {"n": report.created})
                 return redirect("quizzes:bank", code=module.code)
-    status = 400 if report is not None and not report.ok else 200
+    # A refused file (a form error, a refusal or a problem in the file) is a 400, as in the API.
+    refused = request.method == "POST" and (report is None or not report.ok)
+    status = 400 if refused else 200
     return render(request, "quizzes/import.html",
                   {"module": module, "form": form, "report": report, "content": content},
                   status=status)  # fmt: skip

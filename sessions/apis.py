@@ -343,8 +343,8 @@ class ZoomImportApi(APIView):
         data = ZoomImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > services.zoom_import.MAX_FILE_BYTES:
-            return Response({"detail": "The file is larger than 10 MB."}, status=400)
+        if upload.size > services.zoom_import.max_file_bytes():
+            raise services.zoom_import.zoom_report_too_large()
         plan, applied = services.zoom_report_import(
             session=session,
             content=upload.read(),

@@ -1,14 +1,19 @@
-"""Validating material uploads by their content, and naming them safely in storage.
+"""Validating uploads by their content, and naming them safely in storage.
 
 Pure functions, no ORM and no storage: `inspect_upload` reads a file object and either returns
 what it is (`Inspection`) or raises `UploadRefused` with a sentence a trainer understands. The
 claimed extension is only trusted when the bytes agree with it.
 
+The imports that read text (personnel CSV, Zoom reports, GIFT/Aiken questions) share three
+checks from here, so every surface refuses the same file for the same reason:
+`refuse_non_text` (programs, web pages, SVG/XML documents), `utf16_codec` (Excel's "Unicode
+Text", with or without a byte order mark) and `refuse_zip_bomb` (for the personnel XLSX).
+
 Accepted: PDF, PowerPoint/Word/Excel (OOXML: .pptx/.docx/.xlsx), MP4 video, JPEG and PNG images.
 Refused, each with its own reason: programs (Windows MZ, Linux ELF, macOS Mach-O, scripts with a
 #! line), web pages (HTML), SVG and XML (named as carrying script when they do), old binary Office
-files, macro-enabled Office files, plain ZIP archives, ZIP bombs, files whose extension does not
-match their content, empty files and files over the size limit.
+files, macro-enabled Office files, plain ZIP archives, ZIP bombs, PDFs cut off before their end,
+files whose extension does not match their content, empty files and files over the size limit.
 """
 
 import hashlib
@@ -32,6 +37,10 @@ ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 ZIP_MAX_RATIO = 200
 CONTENT_TYPES_MAX = 1024 * 1024
+# Where a PDF's closing %%EOF must be found: in its last KB once the whitespace or zero padding
+# some writers add after it (up to 64 KB is looked at) is set aside.
+PDF_TAIL_BYTES = 1024
+PDF_PADDING_BYTES = 64 * 1024
 
 
 class UploadRefused(ApplicationError):
@@ -156,6 +165,8 @@ def inspect_upload(file: BinaryIO, *, name: str, size: int, max_bytes: int) -> I
 
     _refuse_dangerous(head)
     detected = _detect(file, head)
+    if detected.code == "pdf":
+        _refuse_truncated_pdf(file)
     extension = extension_of(name)
     claimed = EXTENSION_TYPES.get(extension)
     if claimed is None:
@@ -176,6 +187,22 @@ def inspect_upload(file: BinaryIO, *, name: str, size: int, max_bytes: int) -> I
         )
     sha256, counted = _digest(file, limit=max_bytes)
     return Inspection(file_type=detected, size=counted, sha256=sha256)
+
+
+def _refuse_truncated_pdf(file: BinaryIO) -> None:
+    """A PDF ends with %%EOF (an incrementally updated one with its last %%EOF), maybe followed by
+    padding; a file cut off in transfer does not, and readers show it blank or not at all."""
+    size = _size_of(file)
+    file.seek(max(0, size - PDF_PADDING_BYTES))
+    tail = file.read(PDF_PADDING_BYTES).rstrip(b" \t\r\n\x00")[-PDF_TAIL_BYTES:]
+    file.seek(0)
+    if b"%%EOF" not in tail:
+        raise UploadRefused(
+            _(
+                "This PDF is incomplete: its end is missing (it was probably cut off while "
+                "downloading or copying). Upload the whole file."
+            )
+        )
 
 
 def _digest(file: BinaryIO, *, limit: int) -> tuple[str, int]:
@@ -317,6 +344,12 @@ def _size_of(file: BinaryIO) -> int:
     return size
 
 
+def refuse_zip_bomb(infos: list[zipfile.ZipInfo], *, archive_size: int) -> None:
+    """Refuse an archive with too many parts, or that says it expands to too much in total or
+    relative to its size: checked on the headers, before anything is inflated."""
+    _refuse_zip_bomb(infos, archive_size=archive_size)
+
+
 def _refuse_zip_bomb(infos: list[zipfile.ZipInfo], *, archive_size: int) -> None:
     if len(infos) > ZIP_MAX_ENTRIES:
         raise UploadRefused(
@@ -345,14 +378,60 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
+# --- Text imports -------------------------------------------------------------------------
+
+_UTF16_SAMPLE = 2048
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """ "utf-16" when `data` starts with a UTF-16 byte order mark; "utf-16-le" or "utf-16-be"
+    when, without one, zero bytes fill one of the two byte columns of the start of the file (as
+    they do for Latin-script text in UTF-16); None otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:_UTF16_SAMPLE]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.6 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.6 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def refuse_non_text(head: bytes) -> None:
+    """For imports that read text (CSV, GIFT, Aiken): refuse programs, and files that are a web
+    page, an SVG image or an XML document, with the reasons material uploads give. Markup
+    *inside* the text (a quiz question about <script> tags) is the importer's business."""
+    # "MZ" alone is a Windows program only with binary bytes after it, not a question or a
+    # name that happens to start with those letters.
+    if not (head.startswith(b"MZ") and b"\x00" not in head[:64]):
+        _refuse_dangerous(head)
+    codec = utf16_codec(head)
+    text = head.decode(codec, errors="ignore").encode() if codec else _strip_bom(head)
+    lowered = text.lstrip()[:HEAD_BYTES].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        raise UploadRefused(
+            _("This is a web page (HTML); web pages are not accepted because they can run script.")
+        )
+    if lowered.startswith((b"<svg", b"<?xml", b"<!doctype svg")):
+        if b"<svg" in lowered and SCRIPT_RE.search(lowered):
+            raise UploadRefused(_("This SVG image contains script; it is not accepted."))
+        raise UploadRefused(_("XML documents are not accepted."))
+
+
 # --- Names --------------------------------------------------------------------------------
 
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the bidirectional overrides that make "laporan<U+202E>fdp.exe" read as
+# "laporanexe.pdf" (Django's upload parser drops them too; this holds for every other caller).
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_name(name: str, *, file_type: FileType) -> str:
     """The uploader's file name, reduced to its last path component and stripped of control
-    characters; shown to people and used in Content-Disposition, never as a storage path."""
+    characters and bidirectional overrides; shown to people and used in Content-Disposition,
+    never as a storage path."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = CONTROL_RE.sub("", unicodedata.normalize("NFC", base)).strip().strip(".")
     if not base:

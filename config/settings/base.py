@@ -127,6 +127,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest material file a trainer may upload (bytes); the web server in front must allow it too.
 MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+# Largest file each import reads (bytes): HR personnel lists, Zoom reports, GIFT/Aiken questions.
+PERSONNEL_IMPORT_MAX_BYTES = env.int("PERSONNEL_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+ZOOM_IMPORT_MAX_BYTES = env.int("ZOOM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+QUESTION_IMPORT_MAX_BYTES = env.int("QUESTION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

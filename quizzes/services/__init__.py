@@ -13,7 +13,7 @@ from .attempts import (
     attempts_close_overdue,
     dealt_questions,
 )
-from .bank import ImportReport, questions_export, questions_import
+from .bank import ImportReport, questions_export, questions_file_text, questions_import
 from .quizzes import quiz_create, quiz_update
 from .statistics import quiz_statistics_compute
 
@@ -27,6 +27,7 @@ __all__ = [
     "attempts_close_overdue",
     "dealt_questions",
     "questions_export",
+    "questions_file_text",
     "questions_import",
     "quiz_create",
     "quiz_statistics_compute",

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
 from training.models import Module
+from training.uploads import refuse_non_text, utf16_codec
 
 from ..exporters import gift as gift_export
 from ..importers import ImportProblem, ParsedQuestion, parse
 from ..models import Category, Choice, Question
 
+# The default of settings.QUESTION_IMPORT_MAX_BYTES, the limit in force.
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 FORMATS = ("gift", "aiken")
 _TOLERANCE_LIMIT = Decimal(10) ** 13
@@ -55,18 +58,46 @@ class ImportReport:
         }
 
 
-def _decode(content: str | bytes) -> str:
-    if isinstance(content, str):
-        return content
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ApplicationError(_("The file is larger than 2 MB."))
+def _check_size(size: int) -> None:
+    limit = getattr(settings, "QUESTION_IMPORT_MAX_BYTES", MAX_IMPORT_BYTES)
+    if size > limit:
+        raise ApplicationError(
+            _("The file is larger than %(size)s MB.") % {"size": max(1, limit // (1024 * 1024))}
+        )
+
+
+def questions_file_text(content: bytes) -> str:
+    """The text of an uploaded question file: UTF-8 (with or without BOM), UTF-16 (with or
+    without BOM) or Windows-1252. Raises ApplicationError for a file over
+    settings.QUESTION_IMPORT_MAX_BYTES, a program, a web page or SVG/XML document, binary data
+    and a file with nothing in it, each with its reason."""
+    _check_size(len(content))
+    refuse_non_text(content[:8192])
+    codec = utf16_codec(content)
     try:
-        return content.decode("utf-8-sig")
+        text = (
+            content.decode(codec, errors="replace").lstrip("\ufeff")
+            if codec
+            else content.decode("utf-8-sig")
+        )
     except UnicodeDecodeError:
         try:
-            return content.decode("cp1252")
+            text = content.decode("cp1252")
         except UnicodeDecodeError:
             raise ApplicationError(_("The file is not readable text (save it as UTF-8).")) from None
+    if "\x00" in text:
+        raise ApplicationError(_("The file contains binary data; it is not a text file."))
+    if not text.strip():
+        raise ApplicationError(_("The file is empty."))
+    return text
+
+
+def _decode(content: str | bytes) -> str:
+    if isinstance(content, str):
+        # Text posted back by the preview page's confirm step: held to the same limit.
+        _check_size(len(content.encode()))
+        return content
+    return questions_file_text(content)
 
 
 def _check_limits(question: ParsedQuestion) -> list[ImportProblem]:

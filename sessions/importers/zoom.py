@@ -8,7 +8,8 @@ Accepted layouts (see ZOOM_FORMAT_NOTES.md):
 - the webinar attendee report (sections "Host Details", "Panelist Details", "Attendee Details",
   absent registrants with "--" times are skipped);
 - comma, semicolon or tab separated; UTF-8 with or without BOM (Windows-1252 as a fallback for
-  Excel re-saves); CRLF or LF; with or without a trailing newline;
+  Excel re-saves; UTF-16 with or without BOM, Excel's "Unicode Text"); CRLF or LF; with or
+  without a trailing newline; binary data (zero bytes in the decoded text) is refused;
 - dates `M/D/YYYY h:mm:ss AM`, `YYYY-MM-DD HH:MM:SS`, `YYYY/M/D H:MM`, `D/M/YYYY HH:MM[:SS]`,
   `M/D/YYYY HH:MM[:SS]`. Day-first and month-first 24h dates are told apart by a value above 12
   anywhere in the file, else by the session date given as `date_hint`, else month-first (Zoom's
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from training.uploads import utf16_codec
 
 
 class ZoomReportError(Exception):
@@ -111,7 +114,11 @@ def _norm_header(text: str) -> str:
 
 
 def decode(content: bytes) -> str:
-    """UTF-8 (BOM or not); Windows-1252 for files re-saved by an Indonesian-locale Excel."""
+    """UTF-8 (BOM or not); UTF-16 (Excel's "Unicode Text"); Windows-1252 for files re-saved by
+    an Indonesian-locale Excel."""
+    codec = utf16_codec(content)
+    if codec:
+        return content.decode(codec, errors="replace").lstrip("\ufeff")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -297,6 +304,9 @@ def parse_report(
     text = decode(content) if isinstance(content, bytes) else content.lstrip("\ufeff")
     if not text.strip():
         raise ZoomReportError([(1, "the file is empty")])
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ZoomReportError([(line, "the file contains binary data; it is not a CSV text file")])
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
 from training.models import Personnel, Rank
+from training.uploads import UploadRefused, refuse_non_text
 
 from ..importers.zoom import (
     ZoomReport,
@@ -50,7 +51,19 @@ from ..selectors import session_can_manage, vicon_points_for
 from ._common import announce_participants
 
 Status = Participant.AttendanceStatus
+# The default of settings.ZOOM_IMPORT_MAX_BYTES; `max_file_bytes()` is the limit in force.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    return getattr(settings, "ZOOM_IMPORT_MAX_BYTES", MAX_FILE_BYTES)
+
+
+def zoom_report_too_large() -> ApplicationError:
+    """The refusal for a report over the size limit (the API checks before reading the file)."""
+    return _refusal(
+        [(1, f"the file is larger than {max(1, max_file_bytes() // (1024 * 1024))} MB")]
+    )
 
 
 @dataclass
@@ -156,8 +169,12 @@ def zoom_report_analyse(
 
     Raises ApplicationError (with `extra["problems"]`, line-numbered) when the file is refused.
     """
-    if len(content) > MAX_FILE_BYTES:
-        raise _refusal([(1, "the file is larger than 10 MB")])
+    if len(content) > max_file_bytes():
+        raise zoom_report_too_large()
+    try:
+        refuse_non_text(content[:8192])
+    except UploadRefused as exc:
+        raise _refusal([(1, exc.message)]) from exc
     tz = tz or _session_tz(session)
     try:
         report = parse_report(content, tz=tz, date_hint=session.start_at.astimezone(tz).date())

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
-from training.importers.personnel import MAX_FILE_BYTES
+from training.importers.personnel import max_file_bytes, too_large_message
 from training.services.personnel import personnel_import, personnel_import_allowed
 
 
@@ -35,11 +35,8 @@ class PersonnelImportInputSerializer(serializers.Serializer):
     )
 
     def validate_file(self, upload):
-        if upload.size > MAX_FILE_BYTES:
-            raise serializers.ValidationError(
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        if upload.size > max_file_bytes():
+            raise serializers.ValidationError(too_large_message())
         return upload
 
 

@@ -2,10 +2,13 @@
 SATUAN columns. Pure: bytes in, rows with their line numbers out; nothing here touches the database.
 
 - CSV: UTF-8 with or without BOM; comma, semicolon or tab (sniffed from the header row; Excel's
-  "sep=;" first line is honoured). Other encodings are refused with a message saying how to save
-  the file as UTF-8.
+  "sep=;" first line is honoured). Other encodings (UTF-16 with or without a byte order mark,
+  Windows-1252) are refused with a message saying how to save the file as UTF-8.
 - XLSX: the first sheet, read in openpyxl's streaming (read_only) mode, after checking the
-  archive's declared unpacked size so a zip bomb is refused before anything is inflated.
+  archive's headers (number of parts, declared unpacked size, and that size relative to the
+  file's) so a zip bomb is refused before anything is inflated.
+- Programs, web pages and SVG/XML documents are refused whatever their name
+  (training.uploads.refuse_non_text), as material uploads refuse them.
 - The header row may sit below title rows ("DAFTAR PERSONEL POLRES SANGGAU"): the first row in
   the first `HEADER_SCAN_ROWS` that names at least two known columns is the header. Column names
   match case-insensitively, Indonesian or English (see `COLUMN_ALIASES`); other columns are ignored.
@@ -25,10 +28,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
+from training.uploads import refuse_non_text, refuse_zip_bomb, utf16_codec
 
+# The default of settings.PERSONNEL_IMPORT_MAX_BYTES; `max_file_bytes()` is the limit in force.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -101,22 +107,43 @@ def missing_column_message(label: str) -> str:
     }
 
 
+def max_file_bytes() -> int:
+    """The largest personnel list accepted, in bytes (settings.PERSONNEL_IMPORT_MAX_BYTES)."""
+    return getattr(settings, "PERSONNEL_IMPORT_MAX_BYTES", MAX_FILE_BYTES)
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
+        "size": max(1, max_file_bytes() // (1024 * 1024))
+    }
+
+
 def parse_personnel_file(data: bytes, *, filename: str = "") -> ParsedFile:
-    """Read a CSV or XLSX personnel list (told apart by content, not by file name)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ApplicationError(
-            _("The file is larger than %(size)s MB. Split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
+    """Read a CSV or XLSX personnel list (told apart by content, not by file name; the name only
+    makes the message clearer when a file called .xlsx is not a workbook)."""
+    if len(data) > max_file_bytes():
+        raise ApplicationError(too_large_message())
     if not data.strip():
         raise ApplicationError(_("The file is empty."))
+    refuse_non_text(data[:8192])
     if data.startswith(_XLS_MAGIC):
         raise ApplicationError(
             _("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx or as CSV UTF-8.")
         )
     if data.startswith(_XLSX_MAGIC):
         return _parse_records(_xlsx_records(data))
-    return _parse_records(_csv_records(_decode(data)))
+    try:
+        text = _decode(data)
+    except ApplicationError:
+        if str(filename).lower().endswith(".xlsx"):
+            raise ApplicationError(
+                _(
+                    "The file is named .xlsx but is not an Excel workbook (it may be damaged). "
+                    "Save it again from Excel as .xlsx or as CSV UTF-8."
+                )
+            ) from None
+        raise
+    return _parse_records(_csv_records(text))
 
 
 def parse_personnel_csv(text: str) -> ParsedFile:
@@ -128,7 +155,7 @@ def parse_personnel_csv(text: str) -> ParsedFile:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16_codec(data):
         raise ApplicationError(
             _(
                 'The file is UTF-16 ("Unicode Text"), not UTF-8. In Excel choose Save As → '
@@ -192,14 +219,15 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # zipfile never inflates an entry past its declared size, so this bounds the work.
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise ApplicationError(_("The file is damaged or is not an Excel (.xlsx) file.")) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+    # zipfile never inflates an entry past its declared size, so the headers bound the work.
+    if sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED_BYTES:
         raise ApplicationError(
             _("The spreadsheet is too large once unpacked. Split it into smaller files.")
         )
+    refuse_zip_bomb(infos, archive_size=len(data))  # too many parts, or packed too tightly
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False

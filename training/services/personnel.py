@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from training.errors import ApplicationError
 from training.importers.personnel import (
     COLUMN_LABELS,
-    MAX_FILE_BYTES,
     REQUIRED_FIELDS,
     ParsedFile,
     PersonnelRow,
+    max_file_bytes,
     missing_column_message,
     parse_personnel_file,
 )
@@ -128,7 +128,11 @@ def personnel_import(
         raise ApplicationError(_("Only an Admin or an Operator may import personnel."))
     result = ImportResult(dry_run=dry_run)
     try:
-        parsed = source if isinstance(source, ParsedFile) else parse_personnel_file(_read(source))
+        parsed = (
+            source
+            if isinstance(source, ParsedFile)
+            else parse_personnel_file(_read(source), filename=getattr(source, "name", None) or "")
+        )
     except ApplicationError as exc:
         result.errors.append(ImportProblem(line=None, message=exc.message))
         return result
@@ -194,7 +198,7 @@ def _read(source: bytes | IO[bytes]) -> bytes:
     if hasattr(source, "seek"):
         source.seek(0)
     # One byte over the cap is enough for the parser to refuse the file without reading it all.
-    return source.read(MAX_FILE_BYTES + 1)
+    return source.read(max_file_bytes() + 1)
 
 
 def _nrp_problem(raw: str, nrp: str) -> str | None:

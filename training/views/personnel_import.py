@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from training.importers.personnel import COLUMN_ALIASES, MAX_FILE_BYTES, MAX_ROWS
+from training.importers.personnel import (
+    COLUMN_ALIASES,
+    MAX_ROWS,
+    max_file_bytes,
+    too_large_message,
+)
 from training.services.personnel import (
     PENDING_DIR,
     ImportResult,
@@ -43,11 +48,8 @@ class PersonnelImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
+        if upload.size > max_file_bytes():
+            raise forms.ValidationError(too_large_message())
         return upload
 
 
@@ -60,7 +62,7 @@ def _context(**extra) -> dict:
     return {
         "columns": [(aliases[0], aliases[1:]) for aliases in COLUMN_ALIASES.values()],
         "max_rows": MAX_ROWS,
-        "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "max_mb": max(1, max_file_bytes() // (1024 * 1024)),
         "problems_shown": PROBLEMS_SHOWN,
         **extra,
     }

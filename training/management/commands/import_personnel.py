@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from training.importers.personnel import MAX_FILE_BYTES
+from training.importers.personnel import max_file_bytes
 from training.services.personnel import ImportProblem, ImportResult, personnel_import
 
 
@@ -41,13 +41,13 @@ class Command(BaseCommand):
 
     def _import(self, file: Path, *, dry_run: bool) -> ImportResult:
         try:
-            if file.stat().st_size > MAX_FILE_BYTES:
+            if file.stat().st_size > max_file_bytes():
                 return ImportResult(
                     dry_run=dry_run,
                     errors=[
                         ImportProblem(
                             line=None,
-                            message=f"{file} is larger than {MAX_FILE_BYTES // 2**20} MB.",
+                            message=f"{file} is larger than {max_file_bytes() // 2**20} MB.",
                         )
                     ],
                 )
