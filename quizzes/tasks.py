@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from .services import attempts_close_overdue, quiz_statistics_compute
+from .services import (
+    attempts_close_overdue,
+    quiz_regrades_sweep,
+    quiz_results_recompute,
+    quiz_statistics_compute,
+)
 
 
 @shared_task(acks_late=True)
@@ -14,3 +19,16 @@ def attempts_close_overdue_task() -> int:
 @shared_task(acks_late=True)
 def quiz_statistics_compute_task(quiz_id: int) -> int:
     return quiz_statistics_compute(quiz_id=quiz_id)["attempts"]
+
+
+@shared_task(acks_late=True)
+def quiz_results_recompute_task(quiz_id: int) -> int:
+    """Recompute participants' results after the grading changed (idempotent; light queue:
+    database work only — certificates it makes due are rendered on the heavy queue)."""
+    return quiz_results_recompute(quiz_id=quiz_id)
+
+
+@shared_task(acks_late=True)
+def quiz_regrades_sweep_task() -> int:
+    """Beat: re-enqueue recomputes still due (a lost message or a killed worker)."""
+    return quiz_regrades_sweep()
