@@ -131,3 +131,17 @@ def test_the_settings_api_recomputes_after_a_grading_change(
         )
     assert response.status_code == 200, response.json()
     assert _result(participant) == (100, True)
+
+
+def test_the_command_runs_the_same_recompute(graded, participant):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    Quiz.objects.filter(pk=graded.pk).update(grading_method=Quiz.GradingMethod.FIRST)
+    out = StringIO()
+    call_command("recompute_quiz_results", quiz=graded.pk, stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert _result(participant) == (100, True)
+    with pytest.raises(CommandError):
+        call_command("recompute_quiz_results", quiz=999999)
