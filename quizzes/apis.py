@@ -39,13 +39,18 @@ from .services import (
 
 class QuizSerializer(serializers.ModelSerializer):
     session_title = serializers.CharField(source="session.title", read_only=True)
+    regrade_pending = serializers.BooleanField(
+        read_only=True,
+        help_text="Participants' results are being recomputed after a grading change "
+        "(progress: regrade_done of regrade_total).",
+    )
 
     class Meta:
         model = Quiz
         fields = [
             "id", "title", "kind", "session", "session_title", "open_at", "close_at",
             "time_limit_minutes", "attempts_allowed", "grading_method", "pass_mark",
-            "questions_per_attempt",
+            "questions_per_attempt", "regrade_pending", "regrade_done", "regrade_total",
         ]  # fmt: skip
 
 

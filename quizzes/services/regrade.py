@@ -54,21 +54,22 @@ def quiz_results_recompute(*, quiz_id: int) -> int:
     if quiz is None:
         return 0
     token = quiz.regrade_requested_at
-    scores: dict[int, list] = {}
+    graded = Attempt.objects.filter(quiz=quiz, score__isnull=False).exclude(
+        status=Attempt.Status.IN_PROGRESS
+    )
+    ids: list[int] = []
     if quiz.kind == Quiz.Kind.POST:
-        rows = (
-            Attempt.objects.filter(quiz=quiz, score__isnull=False)
-            .exclude(status=Attempt.Status.IN_PROGRESS)
-            .order_by("participant_id", "number")
-            .values_list("participant_id", "score")
-        )
-        for participant_id, score in rows.iterator():
-            scores.setdefault(participant_id, []).append(score)
-    ids = sorted(scores)
+        ids = sorted(set(graded.values_list("participant_id", flat=True)))
     Quiz.objects.filter(pk=quiz.pk).update(regrade_total=len(ids), regrade_done=0)
     changed = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        # Scores read per batch, just before writing, so a submit landing during a long run
+        # is not overwritten by a result computed from older attempts.
+        scores: dict[int, list] = {}
+        rows = graded.filter(participant_id__in=chunk).order_by("participant_id", "number")
+        for participant_id, score in rows.values_list("participant_id", "score"):
+            scores.setdefault(participant_id, []).append(score)
         for participant in Participant.objects.filter(pk__in=chunk):
             score = grading.combine(quiz.grading_method, scores[participant.pk])
             passed = score >= quiz.pass_mark

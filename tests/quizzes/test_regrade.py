@@ -130,7 +130,11 @@ def test_the_settings_api_recomputes_after_a_grading_change(
             f"/api/v1/quizzes/{graded.pk}/", {"grading_method": "highest"}, format="json"
         )
     assert response.status_code == 200, response.json()
+    assert response.json()["regrade_pending"] is True  # answered before the run (on commit)
     assert _result(participant) == (100, True)
+    after = trainer_client.get(f"/api/v1/quizzes/{graded.pk}/").json()
+    progress = (after["regrade_pending"], after["regrade_done"], after["regrade_total"])
+    assert progress == (False, 2, 2)
 
 
 def test_the_command_runs_the_same_recompute(graded, participant):
@@ -145,3 +149,12 @@ def test_the_command_runs_the_same_recompute(graded, participant):
     assert _result(participant) == (100, True)
     with pytest.raises(CommandError):
         call_command("recompute_quiz_results", quiz=999999)
+
+
+def test_a_recompute_without_changes_costs_a_fixed_number_of_queries(
+    graded, participant, django_assert_max_num_queries
+):
+    # Nothing changed: one quiz read, the progress updates, the ids, one scores query per
+    # batch, one participants query per batch, and the stamp.
+    with django_assert_max_num_queries(8):
+        assert quiz_results_recompute(quiz_id=graded.pk) == 0
