@@ -204,6 +204,8 @@ class Quiz(models.Model):
     regrade_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     regrade_total = models.PositiveIntegerField(default=0, editable=False)
     regrade_done = models.PositiveIntegerField(default=0, editable=False)
+    # The last participant id a run of the current request finished (runs resume after it).
+    regrade_cursor = models.PositiveBigIntegerField(default=0, editable=False)
     stats_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -26,11 +26,17 @@ from .editor import (
     questions_reorder,
 )
 from .quizzes import quiz_create, quiz_update
-from .regrade import quiz_regrade_request, quiz_regrades_sweep, quiz_results_recompute
+from .regrade import (
+    RecomputeRun,
+    quiz_regrade_request,
+    quiz_regrades_sweep,
+    quiz_results_recompute,
+)
 from .statistics import quiz_statistics_compute
 
 __all__ = [
     "ChoiceInput",
+    "RecomputeRun",
     "DealtQuestion",
     "ImportReport",
     "answer_save",

@@ -85,8 +85,8 @@ def test_changing_the_grading_method_recomputes_results_and_issues_the_certifica
 def test_running_the_recompute_twice_changes_results_once(graded, participant):
     Quiz.objects.filter(pk=graded.pk).update(grading_method=Quiz.GradingMethod.AVERAGE)
     # Only the peserta's result changes (average of 100 and 0); the other had one attempt.
-    assert quiz_results_recompute(quiz_id=graded.pk) == 1
-    assert quiz_results_recompute(quiz_id=graded.pk) == 0
+    assert quiz_results_recompute(quiz_id=graded.pk).changed == 1
+    assert quiz_results_recompute(quiz_id=graded.pk).changed == 0
     assert _result(participant) == (50, False)
 
 
@@ -107,7 +107,7 @@ def test_a_pre_test_writes_no_results(make_quiz, participant, peserta, pelatih):
     quiz = make_quiz(kind=Quiz.Kind.PRE)
     _take(quiz, peserta, right_response)
     Quiz.objects.filter(pk=quiz.pk).update(grading_method=Quiz.GradingMethod.FIRST)
-    assert quiz_results_recompute(quiz_id=quiz.pk) == 0
+    assert quiz_results_recompute(quiz_id=quiz.pk).changed == 0
     assert _result(participant) == (None, None)
 
 
@@ -157,4 +157,54 @@ def test_a_recompute_without_changes_costs_a_fixed_number_of_queries(
     # Nothing changed: one quiz read, the progress updates, the ids, one scores query per
     # batch, one participants query per batch, and the stamp.
     with django_assert_max_num_queries(8):
-        assert quiz_results_recompute(quiz_id=graded.pk) == 0
+        assert quiz_results_recompute(quiz_id=graded.pk).changed == 0
+
+
+def test_a_large_recompute_continues_in_slices_from_its_cursor(
+    graded, participant, pelatih, monkeypatch, django_capture_on_commit_callbacks
+):
+    from quizzes import tasks
+    from quizzes.services import regrade
+
+    monkeypatch.setattr(regrade, "BATCH", 1)
+    # A slice by hand: one batch, then the budget is spent; the rest is left for the next run.
+    Quiz.objects.filter(pk=graded.pk).update(
+        grading_method=Quiz.GradingMethod.HIGHEST, regrade_requested_at=timezone.now()
+    )
+    first = quiz_results_recompute(quiz_id=graded.pk, time_budget=0)
+    quiz = Quiz.objects.get(pk=graded.pk)
+    assert not first.complete and quiz.regrade_pending
+    assert (quiz.regrade_done, quiz.regrade_total) == (1, 2)
+    assert quiz.regrade_cursor == min(quiz.attempts.values_list("participant_id", flat=True))
+    second = quiz_results_recompute(quiz_id=graded.pk, time_budget=0)
+    assert second.complete and not Quiz.objects.get(pk=graded.pk).regrade_pending
+    assert first.changed + second.changed == 1  # only the peserta's result changed
+    assert _result(participant) == (100, True)
+    # Through Celery: each task hands the rest to the next until the quiz is done.
+    monkeypatch.setattr(tasks, "TIME_BUDGET", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz_update(user=pelatih, quiz=quiz, grading_method=Quiz.GradingMethod.LAST)
+    quiz.refresh_from_db()
+    assert not quiz.regrade_pending and quiz.regrade_done == 2
+    assert _result(participant) == (0, False)
+
+
+def test_a_run_overtaken_by_a_newer_request_leaves_the_rest_to_it(graded, monkeypatch):
+    from quizzes.services import regrade
+
+    monkeypatch.setattr(regrade, "BATCH", 1)
+    Quiz.objects.filter(pk=graded.pk).update(regrade_requested_at=timezone.now())
+    real = regrade.participant_record_quiz_result
+
+    def record_then_newer_request(**kwargs):
+        # A trainer changes the grading again while this run is working.
+        Quiz.objects.filter(pk=graded.pk).update(
+            regrade_requested_at=timezone.now() + timedelta(seconds=1), regrade_cursor=0
+        )
+        return real(**kwargs)
+
+    monkeypatch.setattr(regrade, "participant_record_quiz_result", record_then_newer_request)
+    Quiz.objects.filter(pk=graded.pk).update(grading_method=Quiz.GradingMethod.HIGHEST)
+    run = quiz_results_recompute(quiz_id=graded.pk)
+    quiz = Quiz.objects.get(pk=graded.pk)
+    assert not run.complete and quiz.regrade_pending  # not stamped as done for the new request

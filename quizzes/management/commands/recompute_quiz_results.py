@@ -16,5 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, quiz: int, **options):
         if not Quiz.objects.filter(pk=quiz).exists():
             raise CommandError(f"No quiz {quiz}.")
-        changed = quiz_results_recompute(quiz_id=quiz)
-        self.stdout.write(f"{changed} participants' results changed")
+        run = quiz_results_recompute(quiz_id=quiz)
+        self.stdout.write(f"{run.changed} participants' results changed")
