@@ -200,9 +200,11 @@ def question_in_use(*, question: Question) -> bool:
     question they were dealt; attempts in progress are checked through their dealt ids)."""
     if Answer.objects.filter(question=question).exists():
         return True
-    dealt = Attempt.objects.filter(
-        status=Attempt.Status.IN_PROGRESS, quiz__categories=question.category_id
-    ).values_list("question_ids", flat=True)
+    # Every attempt in progress, not only those of quizzes drawing on the question's category
+    # now: a quiz's categories may have changed since the attempt was dealt.
+    dealt = Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS).values_list(
+        "question_ids", flat=True
+    )
     return any(question.pk in ids for ids in dealt.iterator())
 
 
