@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -248,7 +249,7 @@ class QuestionImportApi(APIView):
     def post(self, request, code: str):
         module = get_object_or_404(Module, code=code)
         if not bank_can_manage(user=request.user, module=module):
-            return Response({"detail": "You may not edit this module's questions."}, status=403)
+            raise PermissionDenied(_("You may not edit this module's questions."))
         data = QuestionImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = questions_import(
