@@ -1,4 +1,5 @@
-"""Project-wide DRF glue: domain refusals become 400s with a readable message."""
+"""Project-wide DRF glue: domain refusals become 400s with a readable message; a service's
+`PermissionDenied("why")` (wrong role or scope) becomes a 403 that keeps its message."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,5 +16,5 @@ def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=getattr(exc, "message_dict", exc.messages))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, editor_apis
 
 urlpatterns = [
     path("quizzes/", apis.QuizListApi.as_view(), name="api-quiz-list"),
@@ -22,5 +22,18 @@ urlpatterns = [
         "modules/<slug:code>/questions/import/",
         apis.QuestionImportApi.as_view(),
         name="api-question-import",
+    ),
+    path(
+        "modules/<slug:code>/questions/",
+        editor_apis.QuestionListApi.as_view(),
+        name="api-question-list",
+    ),
+    path(
+        "questions/<int:pk>/", editor_apis.QuestionDetailApi.as_view(), name="api-question-detail"
+    ),
+    path(
+        "question-categories/<int:pk>/order/",
+        editor_apis.QuestionReorderApi.as_view(),
+        name="api-question-reorder",
     ),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -40,13 +41,18 @@ from .services import (
 
 class QuizSerializer(serializers.ModelSerializer):
     session_title = serializers.CharField(source="session.title", read_only=True)
+    regrade_pending = serializers.BooleanField(
+        read_only=True,
+        help_text="Participants' results are being recomputed after a grading change "
+        "(progress: regrade_done of regrade_total).",
+    )
 
     class Meta:
         model = Quiz
         fields = [
             "id", "title", "kind", "session", "session_title", "open_at", "close_at",
             "time_limit_minutes", "attempts_allowed", "grading_method", "pass_mark",
-            "questions_per_attempt",
+            "questions_per_attempt", "regrade_pending", "regrade_done", "regrade_total",
         ]  # fmt: skip
 
 
@@ -244,7 +250,7 @@ class QuestionImportApi(APIView):
     def post(self, request, code: str):
         module = get_object_or_404(Module, code=code)
         if not bank_can_manage(user=request.user, module=module):
-            return Response({"detail": "You may not edit this module's questions."}, status=403)
+            raise PermissionDenied(_("You may not edit this module's questions."))
         data = QuestionImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = questions_import(

@@ -69,7 +69,17 @@ class Question(models.Model):
         _("mark"), max_digits=5, decimal_places=2, default=Decimal(1),
         validators=[MinValueValidator(Decimal("0.01"))],
     )  # fmt: skip
+    # False: hidden from new attempts (a deleted question still in use, or an old version).
     is_active = models.BooleanField(_("active"), default=True)
+    # Order within the category (bank listing, and dealing when questions are not shuffled).
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Editing a question that attempts already use makes a new row (version + 1) and points the
+    # old one at it; the old row keeps grading and reviewing those attempts (see services.editor).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("replaced by"),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -78,7 +88,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["category__name", "id"]
+        ordering = ["category__name", "position", "id"]
         indexes = [models.Index(fields=["category", "is_active"], name="quiz_question_cat_active")]
 
     def __str__(self) -> str:
@@ -187,6 +197,15 @@ class Quiz(models.Model):
         default=Review.ANSWERS,
     )  # fmt: skip
     stats = models.JSONField(default=dict, blank=True, editable=False)
+    # Recomputing participants' results after the grading method or pass mark changed: the row
+    # is the truth. A run stamps `regrade_finished_at` with the request it served, so a request
+    # made during a run leaves the quiz due again; the sweeper re-enqueues due quizzes.
+    regrade_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    regrade_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    regrade_total = models.PositiveIntegerField(default=0, editable=False)
+    regrade_done = models.PositiveIntegerField(default=0, editable=False)
+    # The last participant id a run of the current request finished (runs resume after it).
+    regrade_cursor = models.PositiveBigIntegerField(default=0, editable=False)
     stats_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -217,6 +236,13 @@ class Quiz(models.Model):
 
     def is_closed(self, now=None) -> bool:
         return (now or timezone.now()) >= self.close_at
+
+    @property
+    def regrade_pending(self) -> bool:
+        """Participants' results are being recomputed (or wait for it)."""
+        return self.regrade_requested_at is not None and (
+            self.regrade_finished_at != self.regrade_requested_at
+        )
 
     def review_level(self, now=None) -> str:
         """What a participant may see of a submitted attempt right now."""

@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from sessions.models import Participant
 from sessions.selectors import participant_for, session_can_manage, sessions_visible_to
@@ -51,14 +54,50 @@ def bank_can_manage(*, user, module: Module) -> bool:
 
 
 def questions_for_module(*, user, module: Module) -> QuerySet[Question]:
+    """The module's current questions (hidden ones included, old versions left out), in bank
+    order: category, then position."""
     if not bank_can_manage(user=user, module=module):
         return Question.objects.none()
     return (
-        Question.objects.filter(module=module)
+        Question.objects.filter(module=module, replaced_by__isnull=True)
         .select_related("category")
         .prefetch_related("choices")
-        .order_by("category__name", "id")
+        .order_by("category__name", "position", "id")
     )
+
+
+def question_for_editor(*, user, question_id: int) -> Question:
+    """A question (any version) of a module the user may keep. Raises Http404 when there is no
+    such question and PermissionDenied when the user may not edit its module (as the bank,
+    import and export pages do: modules are no secret to trainers, their keys are)."""
+    question = (
+        Question.objects.select_related("module", "category")
+        .prefetch_related("choices")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    if not bank_can_manage(user=user, module=question.module):
+        raise PermissionDenied(_("You may not edit this module's questions."))
+    return question
+
+
+def question_versions(*, question: Question) -> list[Question]:
+    """Older versions of `question`, newest first (each replaced by the next)."""
+    older, current = [], question
+    while True:
+        previous = Question.objects.filter(replaced_by=current).first()
+        if previous is None:
+            return older
+        older.append(previous)
+        current = previous
+
+
+def bank_modules_for_quiz(*, user, quiz: Quiz) -> list[Module]:
+    """Modules the quiz draws questions from whose bank the user may keep."""
+    modules = Module.objects.filter(pk__in=quiz.categories.values("module_id")).order_by("title")
+    return [m for m in modules if bank_can_manage(user=user, module=m)]
 
 
 def categories_for_user(*, user) -> QuerySet[Category]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editor_views, views
 
 app_name = "quizzes"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     path("bank/<slug:code>/", views.bank, name="bank"),
     path("bank/<slug:code>/import/", views.bank_import, name="import"),
     path("bank/<slug:code>/export/", views.bank_export, name="export"),
+    path("bank/<slug:code>/questions/new/", editor_views.question_new, name="question-new"),
+    path("questions/<int:pk>/edit/", editor_views.question_edit, name="question-edit"),
+    path("questions/<int:pk>/delete/", editor_views.question_delete_view, name="question-delete"),
+    path(
+        "questions/<int:pk>/restore/",
+        editor_views.question_restore_view,
+        name="question-restore",
+    ),
+    path("questions/<int:pk>/move/", editor_views.question_move_view, name="question-move"),
 ]

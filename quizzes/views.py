@@ -24,6 +24,7 @@ from .selectors import (
     attempts_for_manager,
     attempts_of_participant,
     bank_can_manage,
+    bank_modules_for_quiz,
     categories_for_user,
     questions_for_module,
     quiz_can_manage,
@@ -69,6 +70,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": quiz_can_manage(user=request.user, quiz=quiz),
         "can_view_results": quiz_can_view_results(user=request.user, quiz=quiz),
         "is_open": quiz.is_open(),
+        "bank_modules": bank_modules_for_quiz(user=request.user, quiz=quiz),
     }
     return render(request, "quizzes/quiz_detail.html", context)
 
@@ -130,8 +132,8 @@ def attempt_begin(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz(request, pk)
     try:
         attempt = attempt_start(user=request.user, quiz=quiz)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    except (ApplicationError, PermissionDenied) as error:
+        messages.error(request, str(error))
         return redirect("quizzes:detail", pk=quiz.pk)
     return redirect("quizzes:attempt", pk=attempt.pk)
 

@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "QuizKindEnum": "quizzes.models.Quiz.Kind",
         "QuizReviewEnum": "quizzes.models.Quiz.Review",
         "QuizGradingMethodEnum": "quizzes.models.Quiz.GradingMethod",
+        "QuestionTypeEnum": "quizzes.models.Question.Type",
+        "QuestionTextFormatEnum": "quizzes.models.Question.TextFormat",
     },
 }
 
@@ -246,6 +248,11 @@ CELERY_BEAT_SCHEDULE["reports-sweep-jobs"] = {
 CELERY_BEAT_SCHEDULE["quizzes-close-overdue-attempts"] = {
     "task": "quizzes.tasks.attempts_close_overdue_task",
     "schedule": 60.0,
+}
+# Quizzes: re-enqueue result recomputes (after a grading change) that a lost message left due.
+CELERY_BEAT_SCHEDULE["quizzes-sweep-regrades"] = {
+    "task": "quizzes.tasks.quiz_regrades_sweep_task",
+    "schedule": 300.0,
 }
 QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -49,18 +50,20 @@ class DealtQuestion:
 
 
 def _deal(quiz: Quiz, rng: random.Random) -> tuple[list[int], dict[str, dict]]:
-    pool = list(
-        Question.objects.filter(
-            category__in=quiz.categories.values("pk"), is_active=True
-        ).values_list("pk", flat=True)
+    # In bank order (category, position): the order an unshuffled quiz deals them in.
+    ordered = list(
+        Question.objects.filter(category__in=quiz.categories.values("pk"), is_active=True)
+        .order_by("category__name", "position", "pk")
+        .values_list("pk", flat=True)
     )
-    if not pool:
+    if not ordered:
         raise ApplicationError(_("This quiz has no questions yet."))
-    pool.sort()
+    pool = sorted(ordered)
     count = quiz.questions_per_attempt or len(pool)
     chosen = rng.sample(pool, min(count, len(pool)))
     if not quiz.shuffle_questions:
-        chosen.sort()
+        rank = {pk: index for index, pk in enumerate(ordered)}
+        chosen.sort(key=rank.__getitem__)
     order: dict[str, dict] = {}
     rows = Choice.objects.filter(question_id__in=chosen).values_list(
         "question_id", "question__qtype", "pk", "text", "match_text"
@@ -117,7 +120,7 @@ def attempt_deal_preview(*, user, quiz: Quiz, seed: int | None = None) -> list[D
     from ..selectors import quiz_can_manage
 
     if not quiz_can_manage(user=user, quiz=quiz):
-        raise ApplicationError(_("Only the quiz's trainers may preview it."))
+        raise PermissionDenied(_("Only the quiz's trainers may preview it."))
     question_ids, order = _deal(quiz, random.Random(seed))  # noqa: S311 - not security
     return _dealt(question_ids, order, None)
 
@@ -126,14 +129,15 @@ def attempt_deal_preview(*, user, quiz: Quiz, seed: int | None = None) -> list[D
 def attempt_start(*, user, quiz: Quiz, now=None) -> Attempt:
     """Start (or resume) the user's attempt at `quiz`.
 
-    Only participants of the quiz's session; only while the quiz is open; at most
+    Only participants of the quiz's session (PermissionDenied for anyone else, a 403 in the
+    API); only while the quiz is open; at most
     `attempts_allowed` attempts. An attempt still in progress is returned as it is; one past its
     deadline is closed and graded first.
     """
     now = now or timezone.now()
     participant = participant_for(session=quiz.session, user=user)
     if participant is None:
-        raise ApplicationError(_("Only participants of this session may take this quiz."))
+        raise PermissionDenied(_("Only participants of this session may take this quiz."))
     current = Attempt.objects.filter(
         quiz=quiz, participant=participant, status=Attempt.Status.IN_PROGRESS
     ).first()

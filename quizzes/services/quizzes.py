@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,11 @@ from sessions.models import TrainingSession
 from sessions.selectors import session_can_manage
 from training.errors import ApplicationError
 
-from ..models import Category, Question, Quiz
+from ..models import Attempt, Category, Question, Quiz
+from .regrade import quiz_regrade_request
+
+# Settings that decide participants' stored results: changing one recomputes them.
+RESULT_SETTINGS = ("grading_method", "pass_mark")
 
 EDITABLE = (
     "title", "open_at", "close_at", "time_limit_minutes", "attempts_allowed", "grading_method",
@@ -61,9 +66,10 @@ def quiz_create(
     kind: str = Quiz.Kind.POST,
     **settings,
 ) -> Quiz:
-    """Create the session's quiz of `kind` (one per kind). Requires managing the session."""
+    """Create the session's quiz of `kind` (one per kind). Requires managing the session
+    (PermissionDenied otherwise, a 403 in the API)."""
     if not session_can_manage(user=user, session=session):
-        raise ApplicationError(_("You may not set up quizzes for this session."))
+        raise PermissionDenied(_("You may not set up quizzes for this session."))
     unknown = set(settings) - set(EDITABLE)
     if unknown:
         raise ApplicationError(
@@ -91,15 +97,20 @@ def quiz_update(
     *, user, quiz: Quiz, categories: Iterable[Category] | None = None, **changes
 ) -> Quiz:
     """Change settings. Attempts already started keep the questions and deadline they were
-    dealt; grading settings apply to results computed from now on."""
+    dealt. Changing the grading method or the pass mark of a post-test recomputes the results
+    already recorded on participants, in the background (`services.regrade`).
+
+    Refuses (PermissionDenied) who does not manage the session; bad settings are an
+    ApplicationError."""
     if not session_can_manage(user=user, session=quiz.session):
-        raise ApplicationError(_("You may not change this quiz."))
+        raise PermissionDenied(_("You may not change this quiz."))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ApplicationError(
             _("Unknown quiz settings: %(s)s") % {"s": ", ".join(sorted(unknown))}
         )
     quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    before = {name: getattr(quiz, name) for name in RESULT_SETTINGS}
     for name, value in changes.items():
         setattr(quiz, name, value)
     chosen = list(categories) if categories is not None else list(quiz.categories.all())
@@ -107,4 +118,17 @@ def quiz_update(
     quiz.save(update_fields=[*changes, "updated_at"])
     if categories is not None:
         quiz.categories.set(chosen)
+    results_changed = any(
+        str(getattr(quiz, name)) != str(before[name])
+        if name != "pass_mark"
+        else Decimal(getattr(quiz, name)) != Decimal(before[name])
+        for name in RESULT_SETTINGS
+    )
+    if (
+        results_changed
+        and quiz.kind == Quiz.Kind.POST
+        and quiz.attempts.exclude(status=Attempt.Status.IN_PROGRESS).exists()
+    ):
+        quiz_regrade_request(quiz=quiz)
+        quiz.refresh_from_db(fields=["regrade_requested_at", "regrade_total", "regrade_done"])
     return quiz

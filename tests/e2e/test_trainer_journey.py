@@ -1,5 +1,5 @@
 """A Pelatih schedules a session through the form, publishes it, and imports a GIFT quiz bank
-(preview, then confirm) for the session's module."""
+(preview, then confirm) for the session's module; and writes one question by hand on a phone."""
 
 import re
 from datetime import timedelta
@@ -98,4 +98,37 @@ def test_pelatih_schedules_a_session_and_imports_a_gift_quiz(
         expect(page.locator("table")).to_contain_text(name)
     steps.shot("questions listed")
     assert Question.objects.filter(category__module=module).count() == 3
+    steps.assert_no_browser_errors()
+
+
+def test_pelatih_writes_a_question_by_hand_on_a_phone(phone, pelatih, password):
+    page, steps = phone
+    module = ModuleFactory(code="siber", title="Kejahatan Siber")
+    _login(page, pelatih, password)
+    page.goto(f"/quizzes/bank/{module.code}/")
+    page.click(f"a[href='/quizzes/bank/{module.code}/questions/new/']")
+    page.click("a[href='?type=single']")
+    page.locator("#id_text").wait_for()
+    page.fill("#id_category", "Dasar")
+    page.fill("#id_text", "Apa kepanjangan ITE?")
+    page.fill("#id_choices-0-text", "Informasi dan Transaksi Elektronik")
+    page.fill("#id_choices-0-credit", "100")
+    page.fill("#id_choices-0-feedback", "Tepat")
+    for index, text in enumerate(["Internet Teknologi", "Intel", "Inti"], start=1):
+        page.fill(f"#id_choices-{index}-text", text)
+    # A fifth answer: htmx swaps in the form with one more row, keeping what was typed.
+    page.click("button[name=add_row]")
+    page.locator("#id_choices-4-text").wait_for()
+    expect(page.locator("#id_choices-0-text")).to_have_value("Informasi dan Transaksi Elektronik")
+    page.fill("#id_choices-4-text", "Informatika Elektronik")
+    page.fill("#id_choices-4-credit", "-50")
+    steps.shot("question form")
+    page.click("button[name=save]")
+    page.wait_for_url(f"**/quizzes/bank/{module.code}/")
+    expect(page.locator("ul.messages .msg-success")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Apa kepanjangan ITE?")
+    steps.shot("question listed")
+    question = Question.objects.get(module=module)
+    assert question.choices.count() == 5
+    assert question.choices.get(text="Informatika Elektronik").fraction == -0.5
     steps.assert_no_browser_errors()

@@ -4,7 +4,7 @@ with a small question bank of every type, and an open post-test over it."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quizzes.models import Category, Quiz
 from quizzes.services import questions_import, quiz_create
@@ -115,3 +115,11 @@ def make_quiz(session, bank, pelatih):
 @pytest.fixture
 def quiz(make_quiz, participant):
     return make_quiz()
+
+
+@pytest.fixture
+def english(settings):
+    """Refusal messages are asserted in English (msgids); people get them in Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

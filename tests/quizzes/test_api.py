@@ -110,15 +110,17 @@ def test_nothing_level_hides_the_score(make_quiz, participant, peserta_client):
     assert_no_secrets(result)
 
 
-def test_refusals(quiz, participant, peserta_client, anon_client, outsider_client, trainer_client):
+def test_refusals(
+    quiz, participant, peserta_client, anon_client, outsider_client, trainer_client, english
+):
     assert anon_client.get("/api/v1/quizzes/").status_code in (401, 403)
     assert anon_client.post(f"/api/v1/quizzes/{quiz.pk}/attempts/").status_code in (401, 403)
     # Outside the session's reach: the quiz does not exist for them.
     assert outsider_client.get(f"/api/v1/quizzes/{quiz.pk}/").status_code == 404
     assert outsider_client.post(f"/api/v1/quizzes/{quiz.pk}/attempts/").status_code == 404
-    # The trainer sees the quiz but is no participant.
+    # The trainer sees the quiz but is no participant: a wrong role is a 403 with the reason.
     refused = trainer_client.post(f"/api/v1/quizzes/{quiz.pk}/attempts/")
-    assert refused.status_code == 400 and refused.json()["detail"]
+    assert refused.status_code == 403 and "participant" in refused.json()["detail"].lower()
     attempt_id = _start(peserta_client, quiz).json()["id"]
     question_id = Attempt.objects.get(pk=attempt_id).question_ids[0]
     for client in (trainer_client, outsider_client):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Question, Quiz
@@ -67,7 +68,7 @@ def test_starting_again_resumes_the_attempt_in_progress(quiz, peserta):
 
 def test_it_refuses_people_who_are_not_participants(quiz, pelatih, outsider):
     for user in (pelatih, outsider, PersonnelFactory()):
-        with pytest.raises(ApplicationError):
+        with pytest.raises(PermissionDenied):
             attempt_start(user=user, quiz=quiz)
     assert not Attempt.objects.exists()
 
@@ -210,7 +211,7 @@ def test_trainer_preview_creates_no_attempt(quiz, pelatih, peserta):
     dealt = attempt_deal_preview(user=pelatih, quiz=quiz, seed=1)
     assert len(dealt) == 6
     assert not Attempt.objects.exists()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(PermissionDenied):
         attempt_deal_preview(user=peserta, quiz=quiz)
 
 

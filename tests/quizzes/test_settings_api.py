@@ -50,10 +50,22 @@ def test_bad_settings_are_a_400_with_a_reason(trainer_client, session, bank):
     assert not Quiz.objects.exists()
 
 
-def test_a_participant_cannot_create_or_change_a_quiz(peserta_client, participant, session, bank):
+def test_a_participant_creating_a_quiz_gets_403_with_the_reason(
+    peserta_client, participant, session, bank, english
+):
     response = peserta_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
-    assert response.status_code in (400, 403)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may not set up quizzes for this session."
     assert not Quiz.objects.exists()
+
+
+def test_a_participant_changing_a_quiz_gets_403(peserta_client, quiz, english):
+    url = f"/api/v1/quizzes/{quiz.pk}/"
+    response = peserta_client.patch(url, {"pass_mark": "1"}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may not change this quiz."
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 70
 
 
 def test_a_trainer_changing_a_quiz_twice_keeps_one_quiz(trainer_client, quiz):
