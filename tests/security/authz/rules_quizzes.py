@@ -84,6 +84,28 @@ def _new_quiz(world) -> dict:
     }
 
 
+def _bank_state(world):
+    """The Sanggau bank as rows: a refused write must leave every question as it was."""
+    from quizzes.models import Question
+
+    return tuple(
+        Question.objects.filter(module__code="modul-sanggau")
+        .order_by("pk")
+        .values_list("pk", "text", "is_active", "position", "version")
+    )
+
+
+def _sanggau_category(world) -> int:
+    from quizzes.models import Category
+
+    return Category.objects.filter(module=world["mod_sanggau"]).order_by("pk").first().pk
+
+
+# The question in the peserta's attempt: in use, so an edit versions it and a delete hides it.
+QUESTION = {"pk": lambda world: world["question_id"]}
+BANK_WRITERS_HTML = roles_html("pelatih", "admin", ok=ALLOWED)
+
+
 RULES = {
     "api-quiz-list": rule(
         "login",
@@ -92,8 +114,8 @@ RULES = {
         write(
             "api-quiz-list",
             "POST",
-            # Sessions one cannot see are not found; who sees but may not manage gets 400.
-            manages(SEE_SINTANG, api=True, refused=400, ok=ALLOWED),
+            # Sessions one cannot see are not found; who sees but may not manage gets 403.
+            manages(SEE_SINTANG, api=True, refused=403, ok=ALLOWED),
             "a pre-test for the Sintang session",
             data=_new_quiz,
             state=count("quizzes.Quiz"),
@@ -266,7 +288,7 @@ RULES = {
         write(
             "api-quiz-detail",
             "PATCH",
-            manages(SEE_KALBAR, api=True, refused=400, ok=200),
+            manages(SEE_KALBAR, api=True, refused=403, ok=200),
             "retitle the Polda-wide quiz",
             data={"title": "Diubah lewat API"},
             state=row("kalbar_quiz", "title"),
@@ -304,7 +326,7 @@ RULES = {
         write(
             "api-attempt-start",
             "POST",
-            tiers(sees(*SEE_KALBAR, api=True, status=400), peserta=201),
+            tiers(sees(*SEE_KALBAR, api=True, status=403), peserta=201),
             "the Polda-wide quiz (only participants start)",
             state=count("quizzes.Attempt", quiz=pk("kalbar_quiz")),
             api=True,
@@ -388,6 +410,141 @@ RULES = {
             state=QUESTIONS,
             api=True,
             **SANGGAU_BANK,
+        ),
+    ),
+    # The question editor: the bank's editors (the owning Pelatih, Admin); 403 for the others.
+    "quizzes:question-new": rule(
+        "role",
+        "GET POST",
+        get("quizzes:question-new", BANK_EDITORS_HTML, "pelatih's module", **SANGGAU_BANK),
+        get(
+            "quizzes:question-new",
+            SINTANG_BANK_EDITORS_HTML,
+            "the stranger's module",
+            **SINTANG_BANK,
+        ),  # fmt: skip
+        write(
+            "quizzes:question-new",
+            "POST",
+            BANK_WRITERS_HTML,
+            "a true/false question with no text (a form error for the editors)",
+            data={"qtype": "truefalse", "text": ""},
+            state=_bank_state,
+            **SANGGAU_BANK,
+        ),
+    ),
+    "quizzes:question-edit": rule(
+        "role",
+        "GET POST",
+        get("quizzes:question-edit", BANK_EDITORS_HTML, "a question in use", **QUESTION),
+        write(
+            "quizzes:question-edit",
+            "POST",
+            BANK_WRITERS_HTML,
+            "an edit with no text (a form error for the editors)",
+            data={"text": ""},
+            state=_bank_state,
+            **QUESTION,
+        ),
+    ),
+    "quizzes:question-delete": rule(
+        "role",
+        "POST",
+        write(
+            "quizzes:question-delete",
+            "POST",
+            BANK_WRITERS_HTML,
+            "delete a question in use (hidden instead)",
+            state=_bank_state,
+            **QUESTION,
+        ),
+    ),
+    "quizzes:question-restore": rule(
+        "role",
+        "POST",
+        write(
+            "quizzes:question-restore",
+            "POST",
+            BANK_WRITERS_HTML,
+            "show a question again",
+            state=_bank_state,
+            **QUESTION,
+        ),
+    ),
+    "quizzes:question-move": rule(
+        "role",
+        "POST",
+        write(
+            "quizzes:question-move",
+            "POST",
+            BANK_WRITERS_HTML,
+            "move a question down",
+            data={"direction": "down"},
+            state=_bank_state,
+            **QUESTION,
+        ),
+    ),
+    "api-question-list": rule(
+        "role",
+        "GET POST",
+        get(
+            "api-question-list",
+            roles_api("pelatih", "admin", refused=403),
+            "pelatih's module",
+            **SANGGAU_BANK,
+        ),  # fmt: skip
+        write(
+            "api-question-list",
+            "POST",
+            BANK_EDITORS_API,
+            "a question with no answers (400 for the editors)",
+            data={"type": "single", "text": "Soal baru?", "choices": []},
+            state=_bank_state,
+            api=True,
+            **SANGGAU_BANK,
+        ),
+    ),
+    "api-question-detail": rule(
+        "role",
+        "GET PUT DELETE",
+        get(
+            "api-question-detail",
+            roles_api("pelatih", "admin", refused=403),
+            "a question in use",
+            **QUESTION,
+        ),  # fmt: skip
+        write(
+            "api-question-detail",
+            "PUT",
+            BANK_EDITORS_API,
+            "an edit with no text (400 for the editors)",
+            data={"text": ""},
+            state=_bank_state,
+            api=True,
+            **QUESTION,
+        ),
+        write(
+            "api-question-detail",
+            "DELETE",
+            BANK_EDITORS_API,
+            "delete a question in use (hidden instead)",
+            state=_bank_state,
+            api=True,
+            **QUESTION,
+        ),
+    ),
+    "api-question-reorder": rule(
+        "role",
+        "POST",
+        write(
+            "api-question-reorder",
+            "POST",
+            BANK_EDITORS_API,
+            "an order naming no question (400 for the editors)",
+            data={"question_ids": []},
+            state=_bank_state,
+            api=True,
+            pk=_sanggau_category,
         ),
     ),
 }
