@@ -16,7 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.models import BulkJob, Certificate
-from certificates.services import certificates_issue_bulk, certificates_sweep
+from certificates.services import (
+    certificates_issue_bulk,
+    certificates_sweep,
+    completion_rule_set,
+)
 from sessions.models import Participant, SessionModule, TrainingSession
 from tests.factories import ModuleFactory, TrainingSessionFactory
 from tests.faults.processes import sweep_until, unmet_requirement, wait_until
@@ -37,7 +41,8 @@ LEASE_SECONDS = 15
 
 @pytest.fixture
 def big_session(units, ranks, pelatih) -> TrainingSession:
-    """A finished Polda Kalbar session that 500 personnel of Polres Sanggau attended."""
+    """A finished Polda Kalbar session that 500 personnel of Polres Sanggau attended. Issue is
+    by hand (no auto-issue), so only the bulk job issues: the sweeper must resume the job."""
     end = timezone.now() - timedelta(days=1)
     session = TrainingSessionFactory(
         title="Penanganan TPPO di Wilayah Perbatasan",
@@ -48,6 +53,15 @@ def big_session(units, ranks, pelatih) -> TrainingSession:
         end_at=end,
     )
     SessionModule.objects.create(session=session, module=ModuleFactory(title="Dasar hukum TPPO"))
+    completion_rule_set(
+        session=session,
+        by=pelatih,
+        attendance_statuses=[Participant.AttendanceStatus.HADIR],
+        min_minutes=None,
+        require_quiz=False,
+        require_material_read=False,
+        auto_issue=False,
+    )
     people = Personnel.objects.bulk_create(
         Personnel(
             nrp=f"{81000000 + index:08d}",
