@@ -17,25 +17,23 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.test import APIClient
 
 from certificates.models import Certificate
 from certificates.services import certificates_sweep
+from certificates.tasks import certificate_auto_issue_task, certificate_render_task
 from quizzes.models import Category, Question
 from quizzes.services import questions_import, quiz_create
 from reports.models import ReportJob
 from reports.services import report_jobs_sweep
+from reports.tasks import report_export_task
 from sessions.models import Participant, SessionInvitedUnit, TrainingSession
 from tests.factories import ModuleFactory, PersonnelFactory, TrainingSessionFactory
 from tests.faults.processes import sweep_until, unmet_requirement
 from training.models import Role
 
 UNMET = unmet_requirement()
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(bool(UNMET), reason=UNMET or "runs"),
-    pytest.mark.django_db(transaction=True),
-]
 
 BANK = """\
 ::Q1::UU ITE mengatur informasi dan transaksi elektronik.{TRUE}
@@ -145,6 +143,48 @@ def assert_answered(log: list[tuple[str, int, float]], while_: str) -> None:
     assert not failures and not slow, f"{while_}: {failures or slow}"
 
 
+@pytest.mark.django_db
+def test_a_send_the_broker_refuses_is_logged_and_the_sweepers_catch_up(
+    post_test,
+    people,
+    pimpinan,
+    fault_media,
+    monkeypatch,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    """The same contract without real processes (runs on every database): the request that
+    could not enqueue still answers, and the next sweep does the work."""
+
+    def refuse(*args):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for task in (certificate_auto_issue_task, certificate_render_task, report_export_task):
+        monkeypatch.setattr(task, "delay", refuse)
+    commander = APIClient()
+    commander.force_login(pimpinan)
+    with django_capture_on_commit_callbacks(execute=True):
+        log = take_post_test(people[0][1], post_test, passing=True)
+        job_id, exported = request_export(commander, "csv")
+    assert_answered(log + exported, "with the broker refusing")
+    assert "left for the sweeper" in caplog.text
+    assert not Certificate.objects.exists()
+    assert ReportJob.objects.get(pk=job_id).status == ReportJob.Status.PENDING
+
+    monkeypatch.undo()  # the broker is back (eager in tests)
+    later = timezone.now() + timedelta(minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificates_sweep(now=later)
+        report_jobs_sweep(now=later)
+    certificate = Certificate.objects.get()
+    assert certificate.participant.personnel == people[0][0]
+    assert certificate.status == Certificate.Status.READY
+    assert ReportJob.objects.get(pk=job_id).status == ReportJob.Status.DONE
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(bool(UNMET), reason=UNMET or "runs")
+@pytest.mark.django_db(transaction=True)
 def test_a_redis_outage_delays_certificates_and_reports_but_loses_none(
     post_test, people, pimpinan, fault_media, sending, start_worker
 ):
