@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.processes import RedisServer, Worker, celery_sending_to
+from tests.faults.processes import (
+    RedisServer,
+    Worker,
+    celery_sending_to,
+    other_database_sessions_end,
+)
 
 
 @pytest.fixture
@@ -57,3 +62,4 @@ def start_worker(private_redis, fault_media, tmp_path) -> Iterator[Callable[...,
     yield start
     for worker in workers:
         worker.kill()
+    other_database_sessions_end()

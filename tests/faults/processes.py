@@ -187,6 +187,28 @@ class Worker:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
 
 
+def other_database_sessions_end(timeout: float = 30) -> None:
+    """Wait until no other session uses the test database, then end any left over. A killed
+    worker's PostgreSQL backends notice the closed socket only when their current statement
+    ends; until then they would keep pytest from flushing and dropping the test database."""
+    others = """
+        SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+    """
+
+    def left() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(others)
+            return [row[0] for row in cursor.fetchall()]
+
+    deadline = time.monotonic() + timeout
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    with connection.cursor() as cursor:
+        for pid in left():
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def _drop_producers() -> None:
     """Close and forget every broker connection of this process (kombu keeps them in global
     pools keyed by URL), so the next send connects to the broker configured now."""
