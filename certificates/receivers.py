@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 logger = logging.getLogger(__name__)
 
 
@@ -15,10 +13,11 @@ def participant_changed(sender, participant, **kwargs) -> None:
     Only enqueues: issuing (rule check, numbering, snapshot) takes a worker's time, and a Zoom
     import or the ALPA sweep announces thousands of participants at once. The task re-reads the
     participant and is idempotent; the periodic sweep issues whatever a lost message missed."""
+    from config.enqueue import task_enqueue_on_commit
+
     from .tasks import certificate_auto_issue_task
 
-    participant_id = participant.pk
-    transaction.on_commit(lambda: certificate_auto_issue_task.delay(participant_id))
+    task_enqueue_on_commit(certificate_auto_issue_task, participant.pk)
 
 
 def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.enqueue import task_enqueue
 from sessions.selectors import session_can_manage, sessions_visible_to
 from training.errors import ApplicationError
 from training.models import Module
@@ -232,7 +233,7 @@ def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
             or (timezone.now() - quiz.stats_computed_at).total_seconds() > 300
         )
         if stale:
-            quiz_statistics_compute_task.delay(quiz.pk)
+            task_enqueue(quiz_statistics_compute_task, quiz.pk)  # next view asks again
             refreshing = True
     stats = statistics_visible_to(user=request.user, quiz=quiz, stats=stats)
     peak = max([band["count"] for band in stats.get("distribution", [])] or [0]) or 1

@@ -15,6 +15,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 
+from config.enqueue import task_enqueue_on_commit
 from training.errors import ApplicationError
 from training.models import Personnel, Unit
 
@@ -89,7 +90,7 @@ def report_job_request(
         format=fmt,
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
     )
-    transaction.on_commit(lambda: report_export_task.delay(job.pk))
+    task_enqueue_on_commit(report_export_task, job.pk)  # lost sends: report_jobs_sweep()
     return job
 
 

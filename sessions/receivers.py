@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 
 def personnel_saved(
     sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs
@@ -14,9 +12,12 @@ def personnel_saved(
         return
     if update_fields is not None and not ({"unit", "is_active"} & set(update_fields)):
         return
+    from config.enqueue import task_enqueue_on_commit
+
     from .tasks import sync_personnel_sessions_task
 
-    transaction.on_commit(lambda: sync_personnel_sessions_task.delay(instance.pk))
+    # A lost send is caught up by the periodic upcoming_sessions_sync().
+    task_enqueue_on_commit(sync_personnel_sessions_task, instance.pk)
 
 
 def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs):

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.enqueue import task_enqueue_on_commit
 from sessions.models import Participant, TrainingSession
 from sessions.services.attendance import participant_set_completed
 from training.errors import ApplicationError
@@ -33,10 +34,11 @@ REASON_MAX_LENGTH = 1000
 
 
 def certificate_render_enqueue(certificate_id: int) -> None:
-    """Ask a worker to render the certificate once the current transaction commits."""
+    """Ask a worker to render the certificate once the current transaction commits (a broker
+    outage is logged; the sweeper enqueues the pending row later)."""
     from ..tasks import certificate_render_task
 
-    transaction.on_commit(lambda: certificate_render_task.delay(certificate_id))
+    task_enqueue_on_commit(certificate_render_task, certificate_id)
 
 
 # --- Numbering ------------------------------------------------------------------------------

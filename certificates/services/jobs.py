@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.enqueue import task_enqueue_on_commit
 from sessions.models import TrainingSession
 from training.errors import ApplicationError
 from training.models import Personnel
@@ -42,7 +43,7 @@ PROGRESS_EVERY = 10
 def _enqueue_job(job: BulkJob) -> None:
     from ..tasks import bulk_job_run_task
 
-    transaction.on_commit(lambda: bulk_job_run_task.delay(job.pk))
+    task_enqueue_on_commit(bulk_job_run_task, job.pk)  # lost sends: jobs_stale() finds the row
 
 
 @transaction.atomic

@@ -212,6 +212,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # one task per interval (see benchmarks/certificates.py).
         "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.2),
     }
+# Seconds a broker operation may wait on a broker that is down or hung (a Redis that accepts
+# connections but never answers would otherwise hold the web request forever), and one retry
+# of a failed send (a pooled connection the server closed): a send gives up within about three
+# timeouts, is logged, and leaves its row pending for the sweepers (config/enqueue.py,
+# docs/deploy.md "Broker outages").
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=3.0)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
