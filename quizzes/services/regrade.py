@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.enqueue import task_enqueue_on_commit
 from sessions.models import Participant
 from sessions.services import participant_record_quiz_result
 
@@ -46,8 +46,8 @@ def quiz_regrade_request(*, quiz: Quiz) -> None:
     Quiz.objects.filter(pk=quiz.pk).update(
         regrade_requested_at=timezone.now(), regrade_done=0, regrade_total=0, regrade_cursor=0
     )
-    quiz_id = quiz.pk
-    transaction.on_commit(lambda: quiz_results_recompute_task.delay(quiz_id))
+    # A lost send (broker down) is found again by quiz_regrades_sweep().
+    task_enqueue_on_commit(quiz_results_recompute_task, quiz.pk)
 
 
 @dataclass
