@@ -3,13 +3,20 @@
 Two budgets per window: all lookups (a generous cap) and lookups of unknown codes (a tight one).
 Someone verifying real certificates never meets either; someone guessing codes exhausts the
 second quickly, and 100-bit codes make guessing hopeless anyway. With a shared cache (Redis) the
-budgets hold across processes and machines.
+budgets hold across processes and machines. When that cache cannot be reached, the limit fails
+open (logged): verifying a certificate matters more than the budget, which the codes' 100 random
+bits make a courtesy rather than the defence.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def _window() -> int:
@@ -36,8 +43,12 @@ def client_address(request) -> str:
 
 def verification_allowed(*, client: str) -> bool:
     """Count one lookup; False when the client has used up a budget for this window."""
-    lookups = _increment("lookups", client)
-    misses = cache.get(_key("misses", client), 0)
+    try:
+        lookups = _increment("lookups", client)
+        misses = cache.get(_key("misses", client), 0)
+    except RedisError as exc:
+        logger.warning("Cache unreachable; verification rate limit not applied: %s", exc)
+        return True
     return lookups <= getattr(
         settings, "CERTIFICATES_VERIFY_MAX_LOOKUPS", 120
     ) and misses < getattr(settings, "CERTIFICATES_VERIFY_MAX_MISSES", 20)
@@ -45,4 +56,7 @@ def verification_allowed(*, client: str) -> bool:
 
 def verification_missed(*, client: str) -> None:
     """Record a lookup of a code that does not exist."""
-    _increment("misses", client)
+    try:
+        _increment("misses", client)
+    except RedisError as exc:
+        logger.warning("Cache unreachable; verification miss not counted: %s", exc)

@@ -18,6 +18,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL.replace("/0", "/1"))}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A hung Redis must not hold a request: the cache gives up as quickly as a broker send.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,  # noqa: F405
+        socket_timeout=CELERY_BROKER_CONNECTION_TIMEOUT,  # noqa: F405
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

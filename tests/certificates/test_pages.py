@@ -255,6 +255,24 @@ def test_guessing_is_rate_limited(anon_client, mine, settings):
     assert api.status_code == 429
 
 
+def test_verification_still_answers_when_the_cache_is_down(anon_client, mine, monkeypatch):
+    # Production keeps the rate limit in Redis; a Redis outage must not turn verifying a real
+    # certificate (or a wrong code) into a server error.
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from certificates import ratelimit
+
+    def down(*args, **kwargs):
+        raise RedisDown("Connection refused")
+
+    for method in ("add", "incr", "get", "set"):
+        monkeypatch.setattr(ratelimit.cache, method, down)
+    assert anon_client.get(reverse("certificate-verify", args=[mine.code])).status_code == 200
+    assert anon_client.get(reverse("certificate-verify", args=["0" * 20])).status_code == 404
+    api = anon_client.get(reverse("api-certificate-verify", args=[mine.code]))
+    assert api.status_code == 200 and api.json()["valid"] is True
+
+
 # --- API --------------------------------------------------------------------------------------
 
 
