@@ -64,6 +64,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument(
+        "--database",
+        metavar="DATABASE_URL",
+        help="build into this PostgreSQL database (created when missing, kept at the end)",
+    )
+    parser.add_argument(
         "--formats", default="pdf,xlsx,csv", help="exports to time, comma-separated"
     )
     args = parser.parse_args()
@@ -73,6 +78,11 @@ def main() -> None:
     if args.reuse:
         use_pg = args.reuse.startswith("postgres")
         os.environ["DATABASE_URL"] = args.reuse
+    elif args.database:
+        use_pg, name = True, args.database.rsplit("/", 1)[-1]
+        with contextlib.suppress(Exception):  # already there: build into it
+            _pg_admin(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = args.database
     elif use_pg:
         _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
         os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
@@ -84,7 +94,7 @@ def main() -> None:
     try:
         run(args, workdir, "PostgreSQL" if use_pg else "SQLite")
     finally:
-        if use_pg and not (args.keep or args.reuse):
+        if use_pg and not (args.keep or args.reuse or args.database):
             from django.db import connections
 
             connections.close_all()
