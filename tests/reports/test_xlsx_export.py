@@ -147,3 +147,28 @@ def test_a_job_reports_progress_every_n_rows_not_every_row(tree, kapolda, monkey
     assert len(progress) == job.total // 25 - (job.total - 136) // 25
     wb = load_workbook(job.file.path)
     assert wb["Res C"].max_row == 1 + 2 + 120
+
+
+def test_the_sweeper_leaves_a_long_export_running_until_the_export_time_limit(tree, kapolda):
+    """A Polda XLSX runs for minutes: past the platform's 6-minute task limit it is still
+    working, and putting it back to pending would start a second copy beside it."""
+    now = timezone.now()
+    job = ReportJob.objects.create(
+        requester=kapolda,
+        requester_unit=kapolda.unit,
+        scope_unit=tree["POLDA-T"],
+        params=report_filter_clean().as_params(),
+        format="xlsx",
+        status=ReportJob.Status.RUNNING,
+    )
+    ReportJob.objects.filter(pk=job.pk).update(started_at=now - timezone.timedelta(minutes=10))
+    assert services.report_jobs_sweep(now=now) == 0
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.RUNNING
+
+    # Past the export limit the worker is taken for dead: the job is put back and re-enqueued
+    # (and, with the eager Celery of the tests, run again to the end).
+    later = now + timezone.timedelta(seconds=services.EXPORT_TIME_LIMIT)
+    assert services.report_jobs_sweep(now=later) == 1
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
