@@ -64,6 +64,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the second, untimed pass that measures peak memory (halves a long run)",
+    )
+    parser.add_argument(
         "--database",
         metavar="DATABASE_URL",
         help="build into this PostgreSQL database (created when missing, kept at the end)",
@@ -80,7 +85,9 @@ def main() -> None:
         os.environ["DATABASE_URL"] = args.reuse
     elif args.database:
         use_pg, name = True, args.database.rsplit("/", 1)[-1]
-        with contextlib.suppress(Exception):  # already there: build into it
+        import psycopg
+
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # there: build into it
             _pg_admin(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = args.database
     elif use_pg:
@@ -237,7 +244,7 @@ def run(args, workdir: Path, engine: str) -> None:
         report_filter_clean,
     )
     from reports.services import report_export_write, report_people_limit
-    from sessions.models import Participant
+    from sessions.models import Participant, TrainingSession
     from training.models import Personnel, Role, Unit
 
     build_seconds = 0.0
@@ -253,8 +260,9 @@ def run(args, workdir: Path, engine: str) -> None:
     participants = Participant.objects.count()
     units = Unit.objects.filter(path__startswith=polda.path).count()
     print(f"Database: {engine}. Built in {build_seconds:.0f} s: {units} units under Polda Kalbar,")
+    sessions = TrainingSession.objects.filter(host_unit=polda).count()
     print(
-        f"  {Personnel.objects.count():,} personnel, {args.sessions} sessions, "
+        f"  {Personnel.objects.count():,} personnel, {sessions} sessions, "
         f"{participants:,} participants."
     )
 
@@ -311,7 +319,7 @@ def run(args, workdir: Path, engine: str) -> None:
 
     cases = [("dashboard (ranking + trend)", dashboard, 3)]
     cases += [(f"export {fmt.upper()}", export(fmt), 1) for fmt in args.formats.split(",")]
-    print(f"\nPolda-level report over {args.sessions} sessions ({len(bare_rows)} Polres rows).")
+    print(f"\nPolda-level report over {sessions} sessions ({len(bare_rows)} Polres rows).")
     print(
         f"{'step':<30}{'seconds':>10}{'x bare SQL':>12}{'queries':>9}{'peak MiB':>10}{'size':>12}"
     )
@@ -319,10 +327,12 @@ def run(args, workdir: Path, engine: str) -> None:
     for label, fn, repeat in cases:
         with CaptureQueriesContext(connection) as queries:
             seconds, result = timed(fn, repeat=repeat)
-        tracemalloc.start()
-        fn()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        peak = float("nan")
+        if not args.no_memory:
+            tracemalloc.start()
+            fn()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
         size = f"{result / 2**20:.1f} MiB" if isinstance(result, int) else ""
         print(
             f"{label:<30}{seconds:>10.3f}{seconds / bare_seconds:>12.1f}"
