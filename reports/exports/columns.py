@@ -49,4 +49,3 @@ def people_columns() -> list[str]:
 
 def person_status_label(status: str) -> str:
     return ATTENDANCE_LABELS.get(status, status or "—")
-
