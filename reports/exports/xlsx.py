@@ -146,7 +146,9 @@ def _people_sheets(
     sheets: dict[str, WriteOnlyWorksheet] = {}
     if len(branches) > 1:
         for row in branches:
-            sheets[row.path] = workbook.create_sheet(_sheet_title(row.name, used))
+            # "Polda Kalimantan Barat (own staff)" would not fit Excel's 31 characters.
+            title = _("Own staff") if row.is_direct else row.name
+            sheets[row.path] = workbook.create_sheet(_sheet_title(title, used))
             _header(sheets[row.path], people_columns())
     rest: list[WriteOnlyWorksheet] = []
 

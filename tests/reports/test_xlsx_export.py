@@ -67,7 +67,7 @@ def test_summary_comes_first_then_rankings_then_one_people_sheet_per_polres(tree
         "Res B",
         "Res E",
         "Res C",
-        "Polda T (staf sendiri)",
+        "Staf sendiri",
     ]
     summary = wb["Ringkasan"]
     assert summary["A1"].value == "LAPORAN PELAKSANAAN POLRI BELAJAR"
@@ -86,7 +86,7 @@ def test_each_person_is_on_the_sheet_of_the_polres_they_were_in_at_the_time(tree
     assert "Tono" not in _names(wb["Res E"])
     # RES-A's sheet lists its Polsek people as well, each sheet with its header frozen.
     assert set(_names(wb["Res A"])) == {"Ahmad", "Budi", "Citra"}
-    assert _names(wb["Polda T (staf sendiri)"]) == ["Kartika"]
+    assert _names(wb["Staf sendiri"]) == ["Kartika"]
     for name in people_sheets:
         assert wb[name].freeze_panes == "A2"
         assert wb[name]["A1"].value == "NRP"
@@ -114,7 +114,7 @@ def test_a_polres_scope_lists_its_people_on_one_sheet(tree, kapolres_a):
     wb = load_workbook(io.BytesIO(out.getvalue()))
     # Two Polsek and the Polres's own staff have people: still one sheet per unit below.
     assert wb.sheetnames[:2] == ["Ringkasan", "Polsek"]
-    assert sorted(wb.sheetnames[2:]) == ["Res A (staf sendiri)", "Sek A1", "Sek A2"]
+    assert sorted(wb.sheetnames[2:]) == ["Sek A1", "Sek A2", "Staf sendiri"]
 
 
 def test_export_queries_do_not_grow_with_people(tree, kapolda):
