@@ -28,7 +28,7 @@ import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
-from _setup import postgres_is_up, postgres_scratch_database, setup_django
+from _setup import PG_SERVER, postgres_is_up, postgres_scratch_database, setup_django
 
 PG_NAME = f"polri_bench_reports_{os.getpid()}"
 
@@ -46,6 +46,16 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the second, untimed pass that measures peak memory (halves a long run)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="DATABASE_URL",
+        help="build into this PostgreSQL database (created when missing, kept at the end)",
+    )
+    parser.add_argument(
         "--formats", default="pdf,xlsx,csv", help="exports to time, comma-separated"
     )
     args = parser.parse_args()
@@ -56,6 +66,16 @@ def main() -> None:
     if args.reuse:
         use_pg = args.reuse.startswith("postgres")
         database_url = args.reuse
+    elif args.database:  # build into a database the caller names; kept at the end
+        use_pg, database_url = True, args.database
+        import psycopg
+
+        name = args.database.rsplit("/", 1)[-1]
+        with (
+            contextlib.suppress(psycopg.errors.DuplicateDatabase),
+            psycopg.connect(PG_SERVER, autocommit=True) as conn,
+        ):
+            conn.execute(f'CREATE DATABASE "{name}"')
     elif use_pg:
         database_url, drop = postgres_scratch_database(PG_NAME)
     try:
@@ -205,7 +225,7 @@ def run(args, workdir: Path, engine: str) -> None:
         report_filter_clean,
     )
     from reports.services import report_export_write, report_people_limit
-    from sessions.models import Participant
+    from sessions.models import Participant, TrainingSession
     from training.models import Personnel, Role, Unit
 
     build_seconds = 0.0
@@ -220,8 +240,9 @@ def run(args, workdir: Path, engine: str) -> None:
     participants = Participant.objects.count()
     units = Unit.objects.filter(path__startswith=polda.path).count()
     print(f"Database: {engine}. Built in {build_seconds:.0f} s: {units} units under Polda Kalbar,")
+    sessions = TrainingSession.objects.filter(host_unit=polda).count()
     print(
-        f"  {Personnel.objects.count():,} personnel, {args.sessions} sessions, "
+        f"  {Personnel.objects.count():,} personnel, {sessions} sessions, "
         f"{participants:,} participants."
     )
 
@@ -278,7 +299,7 @@ def run(args, workdir: Path, engine: str) -> None:
 
     cases = [("dashboard (ranking + trend)", dashboard, 3)]
     cases += [(f"export {fmt.upper()}", export(fmt), 1) for fmt in args.formats.split(",")]
-    print(f"\nPolda-level report over {args.sessions} sessions ({len(bare_rows)} Polres rows).")
+    print(f"\nPolda-level report over {sessions} sessions ({len(bare_rows)} Polres rows).")
     print(
         f"{'step':<30}{'seconds':>10}{'x bare SQL':>12}{'queries':>9}{'peak MiB':>10}{'size':>12}"
     )
@@ -286,10 +307,12 @@ def run(args, workdir: Path, engine: str) -> None:
     for label, fn, repeat in cases:
         with CaptureQueriesContext(connection) as queries:
             seconds, result = timed(fn, repeat=repeat)
-        tracemalloc.start()
-        fn()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        peak = float("nan")
+        if not args.no_memory:
+            tracemalloc.start()
+            fn()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
         size = f"{result / 2**20:.1f} MiB" if isinstance(result, int) else ""
         print(
             f"{label:<30}{seconds:>10.3f}{seconds / bare_seconds:>12.1f}"

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 # Fewer siblings than this and "the bottom three" would be most of the table: nothing is flagged.
 BOTTOM_COUNT = 3
@@ -71,6 +72,8 @@ class UnitRow:
     has_children: bool = False
     # True for the row of people attached directly to the scope unit (its own staff).
     is_direct: bool = False
+    # The unit's materialized path (the key `PersonRow.branch_key` points at); "" for totals.
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,14 @@ class ReportLevel:
         return sum(len(group.rows) for group in self.groups)
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
+    """One participation in the people list. A named tuple, not a dataclass: an export of a
+    Polda makes hundreds of thousands of them, and a tuple is several times cheaper to build.
+
+    `branch_key` is the path of the report scope's child unit the person belonged to (the
+    scope's own path for its own staff): the XLSX export files people by it, one sheet per
+    Polres. "" when unknown."""
+
     nrp: str
     name: str
     rank: str
@@ -107,6 +116,7 @@ class PersonRow:
     quiz_score: Decimal | None
     quiz_passed: bool | None
     certificate_number: str
+    branch_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,11 @@ CONTENT_TYPES = {
     ReportJob.Format.CSV: "text/csv; charset=utf-8",
 }
 STUCK_PENDING_AFTER = timedelta(minutes=2)
+# An XLSX of every participation of a Polda over a year (600,000 rows) takes minutes: far past
+# the platform's default task limit (5 minutes soft), which would kill it every time. Export
+# jobs get their own limit, and the sweeper waits that long before it gives a running job up.
+EXPORT_TIME_LIMIT = 30 * 60  # seconds
+EXPORT_SOFT_TIME_LIMIT = EXPORT_TIME_LIMIT - 60
 
 
 def report_export_write(*, data: ReportData, fmt: str, out: BinaryIO) -> None:
@@ -164,11 +169,11 @@ def _job_fail(job: ReportJob, message: str) -> None:
 
 def report_jobs_sweep(*, now=None) -> int:
     """Re-enqueue jobs left pending (broker outage) and put back jobs whose worker died
-    (running longer than the task time limit). Returns how many were nudged."""
+    (running longer than the export task's time limit). Returns how many were nudged."""
     from .tasks import report_export_task
 
     now = now or timezone.now()
-    limit = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 360) + 60)
+    limit = timedelta(seconds=EXPORT_TIME_LIMIT + 60)
     ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=now - limit).update(
         status=ReportJob.Status.PENDING
     )

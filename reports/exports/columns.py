@@ -49,9 +49,3 @@ def people_columns() -> list[str]:
 
 def person_status_label(status: str) -> str:
     return ATTENDANCE_LABELS.get(status, status or "—")
-
-
-def yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("Yes") if value else _("No")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..data import ReportData, UnitRow
 from .cells import safe_cell
-from .columns import people_columns, person_status_label, unit_columns, yes_no
+from .columns import ATTENDANCE_LABELS, people_columns, unit_columns
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
@@ -27,6 +27,19 @@ class _Line:
 
     def write(self, value: str) -> str:
         return value
+
+
+class _Lines:
+    """A file-like object that keeps what `writerows` wrote until `take()`."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.write = self._parts.append
+
+    def take(self) -> str:
+        text = "".join(self._parts)
+        self._parts.clear()
+        return text
 
 
 def _unit_values(level: str, parent: str, row: UnitRow) -> list:
@@ -82,28 +95,38 @@ def render_csv(data: ReportData) -> Iterator[str]:
     lines.append(writer.writerow(people_columns()))
     yield "".join(lines)
 
-    lines = []
+    # The people are most of the file: labels looked up once, each session's start formatted
+    # once, rows handed to the csv module a chunk at a time.
+    yes_no = {True: _("Yes"), False: _("No"), None: ""}
+    statuses = dict(ATTENDANCE_LABELS)
+    starts: dict = {None: ""}
+    lines = _Lines()
+    writer = csv.writer(lines)
+    chunk = []
     for person in data.iter_people():
         start = person.session_start
-        lines.append(
-            writer.writerow(
-                [
-                    safe_cell(person.nrp),
-                    safe_cell(person.name),
-                    safe_cell(person.rank),
-                    safe_cell(person.unit_name),
-                    safe_cell(person.session_title),
-                    "" if start is None else timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
-                    person_status_label(person.attendance_status),
-                    "" if person.minutes_attended is None else person.minutes_attended,
-                    "" if person.quiz_score is None else person.quiz_score,
-                    yes_no(person.quiz_passed),
-                    safe_cell(person.certificate_number),
-                ]
+        if start not in starts:
+            starts[start] = timezone.localtime(start).strftime("%Y-%m-%d %H:%M")
+        status = person.attendance_status
+        chunk.append(
+            (
+                safe_cell(person.nrp),
+                safe_cell(person.name),
+                safe_cell(person.rank),
+                safe_cell(person.unit_name),
+                safe_cell(person.session_title),
+                starts[start],
+                statuses.get(status, status or "—"),
+                person.minutes_attended,
+                person.quiz_score,
+                yes_no[person.quiz_passed],
+                safe_cell(person.certificate_number),
             )
         )
-        if len(lines) >= CHUNK_ROWS:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
+        if len(chunk) >= CHUNK_ROWS:
+            writer.writerows(chunk)
+            chunk = []
+            yield lines.take()
+    if chunk:
+        writer.writerows(chunk)
+        yield lines.take()

@@ -159,7 +159,13 @@ def _child_path_length(unit: Unit) -> int:
 
 
 def _as_dict(unit: Unit) -> dict:
-    return {"id": unit.pk, "code": unit.code, "name": unit.name, "kind": unit.kind}
+    return {
+        "id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "path": unit.path,
+    }
 
 
 def _row(unit: dict, counts: Counts, basis: str, *, has_children: bool) -> UnitRow:
@@ -171,6 +177,7 @@ def _row(unit: dict, counts: Counts, basis: str, *, has_children: bool) -> UnitR
         counts=counts,
         completion_pct=counts.completion_pct(basis=basis),
         has_children=has_children,
+        path=unit["path"],
     )
 
 
@@ -184,6 +191,7 @@ def _direct_row(unit: dict, counts: Counts, basis: str) -> UnitRow:
         counts=counts,
         completion_pct=counts.completion_pct(basis=basis),
         is_direct=True,
+        path=unit["path"],
     )
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from reports.charts import completion_bar_chart, completion_trend_chart
-from reports.data import Counts, UnitRow, rank_rows
+from reports.data import Counts, LevelGroup, ReportLevel, UnitRow, rank_rows
 from reports.exports.cells import safe_cell
 from reports.exports.csv import render_csv
 from reports.exports.pdf import PEOPLE_LIMIT, render_pdf
@@ -139,9 +140,10 @@ def _workbook(data):
     return load_workbook(io.BytesIO(out.getvalue()))
 
 
-def test_xlsx_has_a_sheet_per_level_with_frozen_header_and_numbers():
+def test_xlsx_has_a_summary_then_a_sheet_per_level_with_frozen_header_and_numbers():
     wb = _workbook(sample_report())
-    assert wb.sheetnames == ["Polres", "Polsek", "Personel", "Keterangan"]
+    # The sample's people carry no unit key: they share one "Personel" sheet.
+    assert wb.sheetnames == ["Ringkasan", "Polres", "Polsek", "Personel"]
     polres = wb["Polres"]
     assert polres.freeze_panes == "A2"
     header = [cell.value for cell in polres[1]]
@@ -164,6 +166,36 @@ def test_xlsx_has_a_sheet_per_level_with_frozen_header_and_numbers():
     assert people.freeze_panes == "A2"
     assert [c.value for c in people[2]][:2] == ["80010001", "Zainal"]
     assert people.cell(row=2, column=9).value == 85.5  # the score, as a number
+
+
+def test_xlsx_files_people_by_unit_below_the_scope_in_ranking_order():
+    data = sample_report(people=[])
+    paths = {row.code: f"1/{index}/" for index, row in enumerate(data.rows)}
+    data.rows = [replace(row, path=paths[row.code]) for row in data.rows]
+    data.levels[0] = ReportLevel("Polres", [LevelGroup("POLDA-KALBAR", "Polda", data.rows)])
+    data.people = [
+        person(1, name="Alpha 1", branch_key=paths["POLRES-A"]),
+        person(2, name="Charlie 1", branch_key=paths["POLRES-C"]),
+        person(3, name="Charlie 2", branch_key=paths["POLRES-C"]),
+        person(4, name="Nowhere", branch_key="9/9/"),
+    ]
+    wb = _workbook(data)
+    ranked = [row.name for row in data.rows]
+    # A sheet for every Polres with people, in ranking order; anyone else on a last sheet.
+    assert wb.sheetnames == ["Ringkasan", "Polres", "Polsek", *ranked, "Personel"]
+    assert [c.value for c in wb["Polres Charlie"]["B"]] == ["Nama", "Charlie 1", "Charlie 2"]
+    assert [c.value for c in wb["Polres Alpha"]["B"]] == ["Nama", "Alpha 1"]
+    assert wb["Polres Delta"].max_row == 1  # header only: nobody from Delta in this list
+    assert [c.value for c in wb["Personel"]["B"]] == ["Nama", "Nowhere"]
+
+
+def test_xlsx_summary_states_scope_period_and_totals():
+    summary = _workbook(sample_report())["Ringkasan"]
+    lines = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True) if row}
+    assert lines[_("Unit")] == "Polda Kalimantan Barat"
+    assert lines[_("Period")] == "1 Maret 2025 – 31 Maret 2025"
+    assert lines[_("Invited")] == 42 and lines[_("Certified")] == 28
+    assert lines[_("Requested by")] == "Bambang Sutrisno, S.I.K."
 
 
 def test_xlsx_neutralizes_formula_text():
