@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from sessions.models import TrainingSession
+from training.services.demo import DEMO_ACCOUNTS
 
+from ..models import Certificate
 from .issuing import certificate_issue
+from .rendering import certificate_render
 from .rules import participants_eligible, rule_context
 
 
+@transaction.atomic
 def certificates_demo_seed() -> int:
-    """Issue to every eligible participant of finished sessions who has no certificate yet.
-    Idempotent: a second run issues nothing. Returns how many were issued."""
+    """Issue to every eligible participant of finished sessions who has no certificate yet, and
+    render the demo accounts' certificates here, so a new user finds their PDF even before a
+    worker runs. Everyone else's is rendered by the worker (enqueued after commit, like any
+    issue; the sweep re-enqueues what a lost message missed). Idempotent: a second run issues
+    and renders nothing. One transaction: hundreds of commits would each wait for the disk.
+    Returns how many were issued."""
     issued = 0
     finished = TrainingSession.objects.filter(
         status=TrainingSession.Status.FINISHED, end_at__lte=timezone.now()
@@ -25,4 +34,12 @@ def certificates_demo_seed() -> int:
         for participant in due.select_related("personnel"):
             certificate_issue(participant=participant, context=context)
             issued += 1
+    accounts = [spec.nrp for spec in DEMO_ACCOUNTS.values()]
+    pending = Certificate.objects.filter(
+        status=Certificate.Status.PENDING, participant__personnel__nrp__in=accounts
+    ).order_by("pk")
+    for certificate_id in pending.values_list("pk", flat=True):
+        # The service the render task calls: it claims the row, so the task enqueued at issue
+        # finds it rendered and does nothing.
+        certificate_render(certificate_id=certificate_id)
     return issued
