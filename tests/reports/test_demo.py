@@ -3,9 +3,11 @@ the Polres of Polda Kalbar and the Polsek of Polres Sanggau, and the bottom thre
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.selectors.aggregates import completion_by_child_unit
 from reports.selectors.scope import report_filter_clean
+from sessions.models import Participant
 from tests.demo_story import demo_story, demo_story_db  # noqa: F401 - fixtures
 from training.models import Personnel, Unit
 from training.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -37,6 +39,20 @@ def test_the_pimpinan_ranks_the_sanggau_polsek():
     rates = [row.completion_pct for row in rows]
     assert len(rows) == 5 and len(set(rates)) == 5, rates
     assert [row.is_bottom for row in rows] == [False, False, True, True, True]
+
+
+def test_sessions_that_have_not_ended_do_not_count_in_the_period():
+    user = Personnel.objects.get(nrp=DEMO_ACCOUNTS["Pimpinan"].nrp)
+    unit = Unit.objects.get(code="POLRES-SANGGAU")
+    report = completion_by_child_unit(user=user, unit=unit, filters=report_filter_clean())
+    ended = Participant.objects.filter(
+        unit__path__startswith=unit.path, session__end_at__lte=timezone.now()
+    )
+    # The demo's live session (nobody can have completed it yet) is left out.
+    assert Participant.objects.filter(
+        unit__path__startswith=unit.path, session__end_at__gt=timezone.now()
+    ).exists()
+    assert report.totals.invited == ended.count()
 
 
 def test_the_pimpinan_dashboard_shows_the_ranking(client):
