@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions.models import TrainingSession
-from training.services.demo import DEMO_ACCOUNTS
+from training.services.demo import DEMO_ACCOUNTS, demo_scale_nrps
 
 from ..models import Certificate
 from .issuing import certificate_issue
@@ -15,13 +15,15 @@ from .rules import participants_eligible, rule_context
 
 
 @transaction.atomic
-def certificates_demo_seed() -> int:
+def certificates_demo_seed(*, scale: str = "demo") -> int:
     """Issue to every eligible participant of finished sessions who has no certificate yet, and
     render the demo accounts' certificates here, so a new user finds their PDF even before a
     worker runs. Everyone else's is rendered by the worker (enqueued after commit, like any
     issue; the sweep re-enqueues what a lost message missed). Idempotent: a second run issues
     and renders nothing. One transaction: hundreds of commits would each wait for the disk.
-    Returns how many were issued."""
+    At the polda scale only the demo scale's people get one: issuing thousands more (and
+    queueing as many renders) would take many minutes, for a load-test data set. Returns how
+    many were issued."""
     issued = 0
     finished = TrainingSession.objects.filter(
         status=TrainingSession.Status.FINISHED, end_at__lte=timezone.now()
@@ -31,6 +33,8 @@ def certificates_demo_seed() -> int:
         due = participants_eligible(session=session, context=context).filter(
             certificates__isnull=True
         )
+        if scale != "demo":
+            due = due.filter(personnel__nrp__in=demo_scale_nrps())
         for participant in due.select_related("personnel"):
             certificate_issue(participant=participant, context=context)
             issued += 1
