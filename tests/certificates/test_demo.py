@@ -105,6 +105,17 @@ def test_the_peserta_can_check_in_now_and_has_a_session_to_come():
     assert mine.filter(status=TrainingSession.Status.SCHEDULED, start_at__gt=now).exists()
 
 
+def test_a_demo_account_certificate_that_failed_to_render_is_rendered_again():
+    certificate = _peserta_certificates().first()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.FAILED, error="ImportError: a broken install"
+    )
+    assert certificates_demo_seed() == 0
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.READY and certificate.error == ""
+    assert default_storage.exists(certificate.file.name)
+
+
 def _everything() -> dict:
     return {
         "sessions": set(TrainingSession.objects.values_list("title", "status", "start_at")),
