@@ -24,6 +24,6 @@ def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs) -> None
     """Issue certificates for the demo's finished sessions (idempotent)."""
     from .services.demo import certificates_demo_seed
 
-    issued = certificates_demo_seed()
+    issued = certificates_demo_seed(scale=scale)
     if stdout is not None:
         stdout(f"certificates: {issued} issued for finished demo sessions")

@@ -2,10 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _seed_demo_quiz(sender, stdout=None, **kwargs) -> None:
+def _seed_demo_quiz(sender, stdout=None, scale: str = "demo", **kwargs) -> None:
     from .demo import quiz_demo_seed
 
-    quiz_demo_seed(stdout=stdout)
+    quiz_demo_seed(stdout=stdout, scale=scale)
 
 
 def session_quiz_links(*, session, user) -> list[tuple[str, str]]:

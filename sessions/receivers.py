@@ -23,4 +23,4 @@ def personnel_saved(
 def demo_data_seeded(sender, stdout=None, scale: str = "demo", **kwargs):
     from .demo import sessions_demo_seed
 
-    sessions_demo_seed(stdout=stdout)
+    sessions_demo_seed(stdout=stdout, scale=scale)

@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -79,10 +80,13 @@ def _participants(*, unit: Unit, filters: ReportFilter) -> QuerySet[Participant]
     zone = ZoneInfo(unit.timezone)
     start = datetime.combine(filters.date_from, time.min, tzinfo=zone)
     end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone)
+    # Only sessions that have ended: nobody can have completed one still running or to come,
+    # and counting it would pull every unit's completion down until it ends.
     qs = qs.filter(
         session__status__in=COUNTED_SESSIONS,
         session__start_at__gte=start,
         session__start_at__lt=end,
+        session__end_at__lte=timezone.now(),
     )
     if filters.module_id is not None:
         qs = qs.filter(

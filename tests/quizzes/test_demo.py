@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.demo import DEMO_GIFT, quiz_demo_seed
+from quizzes.demo import DEMO_GIFT, SERIES_GIFT, quiz_demo_seed
 from quizzes.importers import gift
 from quizzes.models import Question, Quiz
 from tests.factories import TrainingSessionFactory
@@ -11,6 +11,12 @@ from tests.factories import TrainingSessionFactory
 def test_the_bundled_demo_file_parses_cleanly():
     result = gift.parse(Path(DEMO_GIFT).read_text())
     assert result.ok and not result.problems and len(result.questions) == 7
+
+
+@pytest.mark.parametrize("path", sorted(SERIES_GIFT.values()))
+def test_the_bundled_series_files_parse_cleanly(path):
+    result = gift.parse(Path(path).read_text())
+    assert result.ok and not result.problems and len(result.questions) == 5
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from sessions.demo import SERIES, series_attendance_status
 from sessions.models import Participant, TrainingSession
 from sessions.tasks import (
     advance_session_statuses_task,
@@ -30,9 +31,32 @@ def test_demo_sessions_are_added_once():
     past = TrainingSession.objects.get(title="Polri Belajar: Etika Profesi Polri")
     assert past.participants.filter(attendance_status="ALPA").exists()
     assert past.participants.filter(attendance_status="HADIR").exists()
+    for series in SERIES:
+        finished = TrainingSession.objects.get(title=series.title)
+        assert finished.status == "finished" and finished.invited_units.get().code == "POLDA-KALBAR"
+        assert not finished.participants.filter(attendance_status="").exists()
     counts = (TrainingSession.objects.count(), Participant.objects.count())
+    records = set(Participant.objects.values_list("pk", "attendance_status", "recorded_at"))
     demo_seed(scale="demo")
     assert (TrainingSession.objects.count(), Participant.objects.count()) == counts
+    assert set(Participant.objects.values_list("pk", "attendance_status", "recorded_at")) == records
+
+
+def test_series_attendance_follows_the_unit_turnout_and_is_the_same_every_time():
+    people = [f"9{i:07d}" for i in range(2000)]
+
+    def present(turnout: float) -> float:
+        statuses = [
+            series_attendance_status(title=SERIES[0].title, nrp=nrp, turnout=turnout)
+            for nrp in people
+        ]
+        return sum(s in ("HADIR", "TERLAMBAT") for s in statuses) / len(statuses)
+
+    assert abs(present(0.9) - 0.9) < 0.03 and abs(present(0.35) - 0.35) < 0.03
+    again = series_attendance_status(title=SERIES[0].title, nrp=people[0], turnout=0.6)
+    assert again == series_attendance_status(title=SERIES[0].title, nrp=people[0], turnout=0.6)
+    everyone = {series_attendance_status(title="x", nrp=nrp, turnout=0.5) for nrp in people}
+    assert everyone == {"HADIR", "TERLAMBAT", "IZIN", "SAKIT", "DINAS", ""}  # "" becomes ALPA
 
 
 def test_tasks_run_twice_safely(ended, upcoming):

@@ -186,6 +186,13 @@ def demo_people_plan() -> list[PersonSpec]:
     return plan
 
 
+def demo_scale_nrps() -> frozenset[str]:
+    """The NRPs/NIPs of everyone the demo scale seeds (accounts, named people, the plan). Higher
+    apps use it to give these people the full story at every scale, while the polda scale's
+    bulk personnel get only what is cheap to write in bulk."""
+    return frozenset(p.nrp for p in [*_fixed_people(), *demo_people_plan()])
+
+
 def polda_scale_plan(*, reserved: set[str]) -> list[PersonSpec]:
     """12,000 more personnel: every Kalbar Polsek gets the same headcount (with leaders for the
     Polsek the demo scale does not staff), the Polres headquarters share the rest."""

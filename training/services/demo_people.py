@@ -4,6 +4,7 @@ posts (jabatan) with the ranks that hold them, and Kalbar kecamatan for polda-sc
 Everything here is deterministic given a seed; `training.services.demo` decides who goes where.
 """
 
+import hashlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -227,3 +228,11 @@ class Namer:
             rank = self.rng.choice(PNS_GRADES)
             return PersonSpec(self.nip(), self.name(rank), rank, position, unit_code)
         return PersonSpec(self.nrp(rank), self.name(rank), rank, position, unit_code)
+
+
+def stable_fraction(*parts: object) -> float:
+    """A number in [0, 1) fixed by `parts`: the same on every machine and every run (unlike
+    `hash()`), so demo data can decide "does this person attend?" without a shared generator
+    whose draws would shift whenever a person is added."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
