@@ -189,8 +189,11 @@ def completion_trend_chart(points: list[TrendPoint], *, chart_id: str = "trend")
         if dot.y is not None:
             parts.append(f'<circle cx="{dot.x:.1f}" cy="{dot.y:.1f}" r="4.5" fill="{COLOUR_BAR}"/>')
         if index % every == 0 or index == len(dots) - 1:
+            # A label centred near the right edge would be cut off: end it at the edge instead.
+            anchor = "end" if dot.x > WIDTH - 24 else "middle"
+            x = min(dot.x + (12 if anchor == "end" else 0), WIDTH - 1)
             parts.append(
-                f'<text x="{dot.x:.1f}" y="{PLOT_BOTTOM + 18}" text-anchor="middle"'
+                f'<text x="{x:.1f}" y="{PLOT_BOTTOM + 18}" text-anchor="{anchor}"'
                 f' font-size="11" fill="{COLOUR_MUTED}">{escape(dot.label)}</text>'
             )
         parts.append("</g>")
