@@ -14,25 +14,12 @@ import datetime as dt
 import re
 import secrets
 
+from sessions.timefmt import MONTHS_ID
+
 DOCUMENT_KIND = "SERT"
 SEQUENCE_DIGITS = 4
 
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20  # 20 symbols x 5 bits = 100 random bits
