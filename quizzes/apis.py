@@ -7,6 +7,7 @@ answer is right: attempt output is built by `quizzes.presentation`.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -178,6 +179,13 @@ class AttemptStartApi(APIView):
         return Response(AttemptSerializer(payload).data, status=status.HTTP_201_CREATED)
 
 
+def _own_attempt_or_404(request, pk: int) -> None:
+    """404 for an attempt that is not the user's, exactly as for one that does not exist (the
+    pages answer the same); the service checks ownership again under its lock."""
+    if attempt_for_user(user=request.user, attempt_id=pk) is None:
+        raise Http404
+
+
 class AttemptDetailApi(APIView):
     @extend_schema(responses=AttemptSerializer)
     def get(self, request, pk: int):
@@ -202,6 +210,7 @@ class AnswerSaveApi(APIView):
         ),
     )
     def put(self, request, pk: int, question_id: int):
+        _own_attempt_or_404(request, pk)
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = answer_save(
@@ -218,6 +227,7 @@ class AttemptSubmitApi(APIView):
 
     @extend_schema(request=None, responses=ReviewSerializer)
     def post(self, request, pk: int):
+        _own_attempt_or_404(request, pk)
         attempt = attempt_submit(user=request.user, attempt_id=pk)
         return Response(ReviewSerializer(presentation.review_payload(attempt)).data)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -207,7 +208,7 @@ def session_update(
     now = now or timezone.now()
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session_can_manage(user=user, session=session):
-        raise ApplicationError(_("You cannot edit this session."))
+        raise PermissionDenied(_("You cannot edit this session."))
     if session.status in (TrainingSession.Status.FINISHED, TrainingSession.Status.CANCELLED):
         raise ApplicationError(_("A finished or cancelled session cannot be edited."))
     allowed = {
@@ -279,7 +280,7 @@ def session_publish(
     now = now or timezone.now()
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session_can_manage(user=user, session=session):
-        raise ApplicationError(_("You cannot publish this session."))
+        raise PermissionDenied(_("You cannot publish this session."))
     if session.status != TrainingSession.Status.DRAFT:
         raise ApplicationError(_("Only a draft session can be published."))
     if session.has_started(now):
@@ -298,7 +299,7 @@ def session_publish(
 def session_cancel(*, session: TrainingSession, user: Personnel, reason: str) -> TrainingSession:
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session_can_manage(user=user, session=session):
-        raise ApplicationError(_("You cannot cancel this session."))
+        raise PermissionDenied(_("You cannot cancel this session."))
     if session.status in (TrainingSession.Status.FINISHED, TrainingSession.Status.CANCELLED):
         raise ApplicationError(_("This session is already finished or cancelled."))
     if not (reason or "").strip():
@@ -407,7 +408,7 @@ def participant_add_late(
     """A trainer adds one person explicitly (also after the start, when the list is frozen)."""
     now = now or timezone.now()
     if not session_can_manage(user=user, session=session):
-        raise ApplicationError(_("You cannot add participants to this session."))
+        raise PermissionDenied(_("You cannot add participants to this session."))
     if session.status in (TrainingSession.Status.DRAFT, TrainingSession.Status.CANCELLED):
         raise ApplicationError(_("Participants can only be added to a published session."))
     if not personnel.is_active or personnel.unit_id is None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz
 
 from .conftest import right_response
 
@@ -123,12 +123,21 @@ def test_refusals(
     assert refused.status_code == 403 and "participant" in refused.json()["detail"].lower()
     attempt_id = _start(peserta_client, quiz).json()["id"]
     question_id = Attempt.objects.get(pk=attempt_id).question_ids[0]
+    missing = Attempt.objects.order_by("-pk").first().pk + 1000
     for client in (trainer_client, outsider_client):
         assert client.get(f"/api/v1/attempts/{attempt_id}/").status_code == 404
         assert client.get(f"/api/v1/attempts/{attempt_id}/result/").status_code == 404
-        assert _save(client, attempt_id, question_id, {}).status_code == 400
-        assert client.post(f"/api/v1/attempts/{attempt_id}/submit/").status_code == 400
+        # Answering or submitting another's attempt: the same 404 as an attempt that does not
+        # exist, so the answer does not tell whether it does.
+        saved = _save(client, attempt_id, question_id, {})
+        submitted = client.post(f"/api/v1/attempts/{attempt_id}/submit/")
+        assert saved.status_code == submitted.status_code == 404
+        assert _save(client, missing, question_id, {}).json() == saved.json()
+        assert client.post(f"/api/v1/attempts/{missing}/submit/").json() == submitted.json()
+    assert _save(peserta_client, missing, question_id, {}).status_code == 404
+    assert peserta_client.post(f"/api/v1/attempts/{missing}/submit/").status_code == 404
     assert Attempt.objects.get(pk=attempt_id).status == "in_progress"
+    assert not Answer.objects.filter(attempt_id=attempt_id).exists()
 
 
 def test_answer_after_deadline_is_refused_with_a_message(quiz, participant, peserta_client):

@@ -111,7 +111,18 @@ def test_late_add_api(live, trainer_client, operator_client, outsider):
     url = f"{API}{live.pk}/participants/"
     assert trainer_client.post(url, {"nrp": outsider.nrp}, format="json").status_code == 201
     assert trainer_client.post(url, {"nrp": outsider.nrp}, format="json").status_code == 400
-    assert operator_client.post(url, {"nrp": outsider.nrp}, format="json").status_code in (400, 404)
+
+
+def test_late_add_api_by_someone_who_may_not_manage_is_403_with_the_reason(
+    live, operator_client, peserta
+):
+    """The operator sees the session and the person (their own unit's) but does not manage it."""
+    url = f"{API}{live.pk}/participants/"
+    before = Participant.objects.filter(session=live).count()
+    refused = operator_client.post(url, {"nrp": peserta.nrp}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Anda tidak dapat menambahkan peserta ke sesi ini."
+    assert Participant.objects.filter(session=live).count() == before
 
 
 def test_zoom_import_api_dry_run_and_refusals(ended, trainer_client, operator_client):
@@ -172,7 +183,25 @@ def test_patch_publish_and_cancel_api_refusals(
     assert peserta_client.patch(url, {"title": "x"}, format="json").status_code == 404
     assert outsider_client.post(f"{url}publish/").status_code == 404
     assert trainer_client.post(f"{url}publish/").status_code == 200
-    assert peserta_client.post(f"{url}cancel/", {"reason": "x"}, format="json").status_code == 400
+    # The published session is the peserta's to see, not to cancel: 403 with the reason.
+    refused = peserta_client.post(f"{url}cancel/", {"reason": "x"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Anda tidak dapat membatalkan sesi ini."
     assert trainer_client.post(f"{url}cancel/", {}, format="json").status_code == 400
     done = trainer_client.post(f"{url}cancel/", {"reason": "Gangguan jaringan"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "cancelled"
+
+
+def test_patch_and_publish_by_an_invitee_who_may_not_manage_are_403_and_change_nothing(
+    upcoming, operator_client
+):
+    url = f"{API}{upcoming.pk}/"
+    patched = operator_client.patch(url, {"title": "Judul lain"}, format="json")
+    assert patched.status_code == 403
+    assert patched.json()["detail"] == "Anda tidak dapat mengubah sesi ini."
+    # Refused for the person before the state is looked at (it is already published).
+    published = operator_client.post(f"{url}publish/")
+    assert published.status_code == 403
+    assert published.json()["detail"] == "Anda tidak dapat menerbitkan sesi ini."
+    upcoming.refresh_from_db()
+    assert upcoming.title != "Judul lain"

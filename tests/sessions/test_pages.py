@@ -148,3 +148,21 @@ def test_htmx_check_in_refusal_is_shown_in_the_fragment(upcoming, peserta):
     response = browser(peserta).post(f"/sessions/{upcoming.pk}/check-in/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert Participant.objects.get(session=upcoming, personnel=peserta).attendance_status == ""
+
+
+def test_publish_and_cancel_pages_answer_403_to_invitees_who_may_not_manage(
+    session_factory, upcoming, operator, pelatih
+):
+    draft = session_factory(publish=False)
+    client = browser(operator)
+    assert client.post(f"/sessions/{upcoming.pk}/cancel/", {"reason": "Banjir"}).status_code == 403
+    assert client.post(f"/sessions/{upcoming.pk}/publish/").status_code == 403
+    upcoming.refresh_from_db()
+    assert upcoming.status == TrainingSession.Status.SCHEDULED
+    # The trainer is refused for the state, not the person: back to the page with a message.
+    trainer = browser(pelatih)
+    trainer.post(f"/sessions/{draft.pk}/cancel/", {"reason": "Banjir"})
+    refused = trainer.post(f"/sessions/{draft.pk}/publish/")
+    assert refused.status_code == 302 and refused.url == f"/sessions/{draft.pk}/"
+    draft.refresh_from_db()
+    assert draft.status == TrainingSession.Status.CANCELLED

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from sessions.models import Participant, TrainingSession
@@ -176,9 +177,20 @@ def test_changing_invited_units_after_start_is_refused_but_late_add_works(
         participant_add_late(session=live, user=pelatih, personnel=outsider)
 
 
-def test_late_add_refused_to_non_trainers(live, operator, outsider):
-    with pytest.raises(ApplicationError):
+def test_late_add_by_non_trainer_is_permission_denied_and_adds_nobody(live, operator, outsider):
+    with pytest.raises(PermissionDenied, match="cannot add participants"):
         participant_add_late(session=live, user=operator, personnel=outsider)
+    assert not Participant.objects.filter(session=live, personnel=outsider).exists()
+
+
+def test_edit_and_publish_by_non_manager_are_permission_denied(session_factory, pimpinan, operator):
+    draft = session_factory(publish=False)
+    with pytest.raises(PermissionDenied, match="cannot edit"):
+        session_update(session=draft, user=pimpinan, title="Judul lain")
+    with pytest.raises(PermissionDenied, match="cannot publish"):
+        session_publish(session=draft, user=operator)
+    draft.refresh_from_db()
+    assert draft.status == TrainingSession.Status.DRAFT and draft.title != "Judul lain"
 
 
 def test_updating_invited_units_before_start_resyncs(upcoming, pelatih, units, outsider):
@@ -204,7 +216,7 @@ def test_time_change_bumps_ics_sequence(upcoming, pelatih):
 def test_cancel_needs_reason_and_right_person(upcoming, pelatih, pimpinan):
     with pytest.raises(ApplicationError, match="reason"):
         session_cancel(session=upcoming, user=pelatih, reason=" ")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(PermissionDenied, match="cannot cancel"):
         session_cancel(session=upcoming, user=pimpinan, reason="Banjir")
     session = session_cancel(session=upcoming, user=pelatih, reason="Jaringan terganggu")
     assert session.status == TrainingSession.Status.CANCELLED

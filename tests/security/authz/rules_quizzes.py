@@ -45,8 +45,9 @@ def results(seen, *, api=False):
 
 
 def own_attempt(status=200, *, api=False, refused=404):
-    """Only the peserta's own attempt: everyone else 404 (writes: the services' 400 "This
-    attempt is not yours", the same answer as for an attempt that does not exist)."""
+    """Only the peserta's own attempt: everyone else 404, the same answer as for an attempt that
+    does not exist (the htmx answer fragment alone answers the service's 400 "This attempt is
+    not yours")."""
     return (roles_api if api else roles_html)("peserta", refused=refused, ok=status)
 
 
@@ -350,7 +351,7 @@ RULES = {
         write(
             "api-answer-save",
             "PUT",
-            own_attempt(ALLOWED, api=True, refused=400),
+            own_attempt(ALLOWED, api=True),
             "answer in the peserta's attempt",
             data={"response": {"choice": 0}},
             state=ANSWERS,
@@ -366,7 +367,7 @@ RULES = {
         write(
             "api-attempt-submit",
             "POST",
-            own_attempt(200, api=True, refused=400),
+            own_attempt(200, api=True),
             "submit the peserta's attempt",
             state=row("attempt_peserta", "status", "score", "submitted_at"),
             api=True,

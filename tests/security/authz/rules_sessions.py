@@ -5,8 +5,8 @@ pimpinan), the Polda trainer and admins; `sintang_session` by the outsider, the 
 admins; `kalbar_finished` (Polda-wide) by everyone in Kalbar; `sanggau_draft` by the trainer
 and admins only. The stranger (Pelatih of Polda Jatim) sees none of them. Invisible sessions are
 404. Managing (edit, publish, cancel, Zoom import, late add) is for a Pelatih over the host
-unit and admins: pages answer 403 to others who see the session; the API's services refuse
-them with 400 (ApplicationError) and the session is unchanged.
+unit and admins: the services refuse others who see the session with
+`PermissionDenied("why")`, so pages and API answer 403 and the session is unchanged.
 """
 
 from __future__ import annotations
@@ -182,8 +182,8 @@ RULES = {
         write(
             "sessions:publish",
             "POST",
-            manages(SEE_SANGGAU, refused=ANY_REDIRECT, ok=ALLOWED),
-            "an already published session: refused with a message, unchanged",
+            manages(SEE_SANGGAU, ok=ALLOWED),
+            "an already published session: managers refused with a message, unchanged",
             state=row("sanggau_session", "status"),
             **SANGGAU,
         ),
@@ -191,11 +191,11 @@ RULES = {
     "sessions:cancel": rule(
         "role",
         "POST",
-        # Those who see the session but may not manage it are sent back with a message.
+        # Those who see the session but may not manage it get 403.
         write(
             "sessions:cancel",
             "POST",
-            manages(SEE_SANGGAU, refused=ANY_REDIRECT, ok=None),
+            manages(SEE_SANGGAU, ok=None),
             "cancel the Sanggau session",
             data={"reason": "Dibatalkan"},
             state=row("sanggau_session", "status"),
@@ -204,7 +204,7 @@ RULES = {
         write(
             "sessions:cancel",
             "POST",
-            manages(SEE_SANGGAU, refused=ANY_REDIRECT, ok=ALLOWED),
+            manages(SEE_SANGGAU, ok=ALLOWED),
             "cancel without a reason (harmless for managers)",
             data={"reason": ""},
             state=row("sanggau_session", "status"),
@@ -325,7 +325,7 @@ RULES = {
         write(
             "sessions-api:session-detail",
             "PATCH",
-            manages(SEE_SANGGAU, api=True, refused=400, ok=None),
+            manages(SEE_SANGGAU, api=True, ok=None),
             "rename the Sanggau session",
             data={"title": "Diubah lewat API"},
             state=row("sanggau_session", "title"),
@@ -357,7 +357,7 @@ RULES = {
         write(
             "sessions-api:session-publish",
             "POST",
-            manages(SEE_SANGGAU, api=True, refused=400, ok=400),
+            manages(SEE_SANGGAU, api=True, ok=400),
             "an already published session",
             state=row("sanggau_session", "status"),
             api=True,
@@ -370,7 +370,7 @@ RULES = {
         write(
             "sessions-api:session-cancel",
             "POST",
-            manages(SEE_SANGGAU, api=True, refused=400, ok=None),
+            manages(SEE_SANGGAU, api=True, ok=None),
             "cancel the Sanggau session",
             data={"reason": "Dibatalkan"},
             state=row("sanggau_session", "status"),
@@ -418,7 +418,7 @@ RULES = {
         write(
             "sessions-api:participant-list",
             "POST",
-            tiers(manages(SEE_SANGGAU, api=True, refused=400), pelatih=ALLOWED, admin=ALLOWED),
+            tiers(manages(SEE_SANGGAU, api=True), pelatih=ALLOWED, admin=ALLOWED),
             "add someone already invited",
             data=lambda w: {"nrp": w.users["peserta"].nrp},
             state=count("training_sessions.Participant", session=pk("sanggau_session")),
