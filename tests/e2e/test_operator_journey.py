@@ -1,13 +1,10 @@
 """An Operator marks their unit's people for the vicon room on the attendance sheet and saves."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Participant
-from sessions.services import session_create, session_publish
+from tests.e2e.journeys import live_session
 from tests.factories import PersonnelFactory, ViconPointFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,22 +18,6 @@ def _login(page, person, password):
     page.wait_for_url("**/")
 
 
-def _live_session(pelatih, units):
-    """Published, started five minutes ago, inviting Polres Sanggau (with its Polsek)."""
-    start = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
-    session = session_create(
-        user=pelatih,
-        title="Polri Belajar: Pengamanan Pilkada",
-        host_unit=units["POLDA-KALBAR"],
-        start_at=start,
-        end_at=start + timedelta(hours=2),
-        zoom_join_url="https://us02web.zoom.us/j/81234567890?pwd=Xy12ab",
-        zoom_passcode="246810",
-        invited_units=[units["POLRES-SANGGAU"]],
-    )
-    return session_publish(session=session, user=pelatih, now=start - timedelta(minutes=1))
-
-
 def test_operator_marks_the_vicon_room_and_sees_the_saved_statuses(
     desktop, operator, peserta, pelatih, units, ranks, password
 ):
@@ -45,7 +26,8 @@ def test_operator_marks_the_vicon_room_and_sees_the_saved_statuses(
     room = ViconPointFactory(unit=sanggau, name="Ruang Vicon Polres Sanggau")
     absent = PersonnelFactory(unit=sanggau, rank=ranks["BRIPKA"], name="Dewi Lestari")
     present = PersonnelFactory(unit=sanggau, rank=ranks["BRIPKA"], name="Hendra Gunawan")
-    session = _live_session(pelatih, units)  # published after everyone exists: all invited
+    # Published after everyone exists: all are invited.
+    session = live_session(pelatih, units, title="Polri Belajar: Pengamanan Pilkada")
     izin = Participant.objects.get(session=session, personnel=absent)
 
     _login(page, operator, password)

@@ -18,7 +18,7 @@ from quizzes.services import (
     quiz_create,
 )
 from sessions.models import Participant, SessionInvitedUnit, TrainingSession
-from sessions.services import session_create, session_publish
+from tests.e2e.journeys import live_session
 from tests.factories import ModuleFactory, ParticipantFactory, TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,22 +70,6 @@ def _quiz(pelatih, session, categories):
     )
 
 
-def _live_session(pelatih, units):
-    """Published, started five minutes ago (within the check-in grace period)."""
-    start = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
-    session = session_create(
-        user=pelatih,
-        title="Polri Belajar: Kejahatan Siber",
-        host_unit=units["POLDA-KALBAR"],
-        start_at=start,
-        end_at=start + timedelta(hours=2),
-        zoom_join_url="https://us02web.zoom.us/j/81234567890?pwd=Xy12ab",
-        zoom_passcode="246810",
-        invited_units=[units["POLRES-SANGGAU"]],
-    )
-    return session_publish(session=session, user=pelatih, now=start - timedelta(minutes=1))
-
-
 def _completed_session(pelatih, peserta, units, categories):
     """Finished yesterday; the Peserta was HADIR throughout and passed its quiz."""
     end = timezone.now() - timedelta(days=1)
@@ -127,7 +111,7 @@ def test_peserta_checks_in_takes_the_quiz_and_downloads_a_certificate(
 ):
     page, steps = phone
     categories = _bank("kejahatan-siber")
-    live = _live_session(pelatih, units)
+    live = live_session(pelatih, units, title="Polri Belajar: Kejahatan Siber")
     quiz = _quiz(pelatih, live, categories)
     certificate = _completed_session(pelatih, peserta, units, categories)
 
