@@ -6,6 +6,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import path_contains, subtree_q
+
 PATH_STEP = 8  # digits per level: a unit's path is its ancestors' ids, zero-padded, joined by "/"
 
 TIME_ZONE_ABBREVIATIONS = {
@@ -14,6 +16,13 @@ TIME_ZONE_ABBREVIATIONS = {
     "Asia/Makassar": "WITA",
     "Asia/Jayapura": "WIT",
 }
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, unit: "Unit", *, include_self: bool = True) -> "UnitQuerySet":
+        """`unit` and every unit below it: one indexed prefix query (see core.scope)."""
+        qs = self.filter(subtree_q(unit))
+        return qs if include_self else qs.exclude(pk=unit.pk)
 
 
 class Unit(models.Model):
@@ -56,6 +65,8 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, unique=True, null=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -78,6 +89,10 @@ class Unit(models.Model):
         """Ids from the root down to the parent (empty for a root), read off the path."""
         return [int(part) for part in (self.path or "").split("/") if part][:-1]
 
+    def contains(self, other: "Unit | None") -> bool:
+        """True when `other` is this unit or lies below it (no query: both paths are loaded)."""
+        return other is not None and path_contains(self, other)
+
     def _expected_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
         return f"{prefix}{self.pk:0{PATH_STEP}d}/"
@@ -88,7 +103,7 @@ class Unit(models.Model):
             and self.pk
             and self.parent.path
             and self.path
-            and (self.parent.path.startswith(self.path))
+            and self.contains(self.parent)
         ):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
@@ -110,7 +125,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != new_path:
             # One UPDATE re-roots the whole subtree.
-            type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            type(self).objects.filter(subtree_q(old_path)).exclude(pk=self.pk).update(
                 path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (new_path.count("/") - old_path.count("/")),
             )
