@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import ID_MAX
 from training.models import Unit
 from training.selectors import units_visible_to, user_sees_subtree
 
@@ -28,8 +29,8 @@ from .services import CONTENT_TYPES, report_job_request
 
 class FilterInputSerializer(serializers.Serializer):
     unit = serializers.CharField(required=False, help_text="Unit code; default: your own unit")
-    session = serializers.IntegerField(required=False)
-    module = serializers.IntegerField(required=False)
+    session = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    module = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -117,8 +118,9 @@ def _scope(request, code: str | None) -> Unit:
     return unit
 
 
-def _filters(data: dict):
+def _filters(request, data: dict):
     return report_filter_clean(
+        user=request.user,
         session_id=data.get("session"),
         module_id=data.get("module"),
         date_from=data.get("date_from"),
@@ -134,7 +136,7 @@ class CompletionReportApi(APIView):
         params = FilterInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         unit = _scope(request, params.validated_data.get("unit"))
-        filters = _filters(params.validated_data)
+        filters = _filters(request, params.validated_data)
         report = completion_by_child_unit(user=request.user, unit=unit, filters=filters)
         trend = completion_trend(user=request.user, unit=unit, filters=filters)
         payload = {
@@ -160,7 +162,7 @@ class ExportRequestApi(APIView):
         job = report_job_request(
             user=request.user,
             unit=unit,
-            filters=_filters(data.validated_data),
+            filters=_filters(request, data.validated_data),
             fmt=data.validated_data["format"],
             language=get_language() or "id",
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import ID_MAX
 from training.errors import ApplicationError
 
 from .selectors import ReportFilter, report_filter_clean
@@ -12,8 +13,12 @@ class ReportFilterForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), required=False, max_length=64)
     # Integer fields with a select widget: a drill-down may carry a session that is not among
     # the recent ones offered, and that is fine.
-    session = forms.IntegerField(label=_("Session"), required=False, widget=forms.Select)
-    module = forms.IntegerField(label=_("Module"), required=False, widget=forms.Select)
+    session = forms.IntegerField(
+        label=_("Session"), required=False, min_value=1, max_value=ID_MAX, widget=forms.Select
+    )
+    module = forms.IntegerField(
+        label=_("Module"), required=False, min_value=1, max_value=ID_MAX, widget=forms.Select
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -21,8 +26,9 @@ class ReportFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, sessions=(), modules=(), **kwargs) -> None:
+    def __init__(self, *args, user, sessions=(), modules=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["session"].widget.choices = [("", _("All sessions in the period"))] + [
             (session.pk, f"{session.title} ({session.start_at:%d/%m/%Y})") for session in sessions
         ]
@@ -37,6 +43,7 @@ class ReportFilterForm(forms.Form):
             return data
         try:
             self.report_filter = report_filter_clean(
+                user=self.user,
                 session_id=data.get("session"),
                 module_id=data.get("module"),
                 date_from=data.get("date_from"),

@@ -24,7 +24,7 @@ from .exports.csv import render_csv
 from .exports.pdf import PEOPLE_LIMIT, render_pdf
 from .exports.xlsx import render_xlsx
 from .models import ReportJob
-from .selectors import ReportFilter, report_data_build, report_scope_check
+from .selectors import ReportFilter, report_data_build, report_filter_clean, report_scope_check
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,16 @@ def report_job_run(*, job_id: int) -> bool:
 
 def _job_build(job: ReportJob) -> None:
     report_scope_check(user=job.requester, unit=job.scope_unit)
-    filters = ReportFilter.from_params(job.params)
+    # The filter was cleaned for the requester when the job was made; clean it again, so a
+    # session that left their scope meanwhile (or a forged row) reads as "does not exist".
+    stored = ReportFilter.from_params(job.params)
+    filters = report_filter_clean(
+        user=job.requester,
+        session_id=stored.session_id,
+        module_id=stored.module_id,
+        date_from=stored.date_from,
+        date_to=stored.date_to,
+    )
     data = report_data_build(
         unit=job.scope_unit,
         filters=filters,

@@ -53,8 +53,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = _scope_unit(request, request.GET.get("unit"))
     form = ReportFilterForm(
         request.GET,
+        user=user,
         sessions=report_session_choices(user=user, unit=unit),
-        modules=report_module_choices(),
+        modules=report_module_choices(user=user),
     )
     context = {"form": form, "unit": unit, "jobs": report_jobs_of(user=user)}
     if not form.is_valid():
@@ -69,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chain = [
         ancestor
         for ancestor in unit_ancestors(unit=unit, include_self=True)
-        if user.is_admin or ancestor.path.startswith(user.unit.path)
+        if user.is_admin or user.unit.contains(ancestor)
     ]
     context.update(
         report=report,
@@ -95,7 +96,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     if not user_sees_subtree(user=request.user):
         return HttpResponse(status=403)
     unit = _scope_unit(request, request.POST.get("unit"))
-    form = ReportFilterForm(request.POST)
+    form = ReportFilterForm(request.POST, user=request.user)
     fmt = request.POST.get("format")
     if fmt not in ReportJob.Format.values:
         form.add_error(None, _("Choose PDF, XLSX or CSV."))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.scope import subtree_q
 from sessions.models import Participant, SessionModule
 from training.models import Personnel, Unit
 from training.models.units import PATH_STEP
@@ -74,7 +75,7 @@ def _certificate_model():
 def _participants(*, unit: Unit, filters: ReportFilter) -> QuerySet[Participant]:
     """Participants whose unit at the time lies in `unit`'s subtree, within the filter.
     Unscoped: callers check the user first."""
-    qs = Participant.objects.filter(unit__path__startswith=unit.path)
+    qs = Participant.objects.filter(subtree_q(unit, via="unit"))
     if filters.session_id is not None:
         return qs.filter(session_id=filters.session_id)
     zone = ZoneInfo(unit.timezone)
@@ -236,7 +237,7 @@ def _levels(*, unit: Unit, filters: ReportFilter) -> tuple[list[ReportLevel], Co
     )
     basis = _basis(any_certificate)
     units = list(
-        Unit.objects.filter(path__startswith=unit.path).values(
+        Unit.objects.subtree_of(unit).values(
             "id", "code", "name", "kind", "path", "depth", "parent_id"
         )
     )

@@ -83,7 +83,7 @@ def report_job_visible_to(*, user: Personnel, job) -> bool:
     requester_unit = job.requester_unit
     return (
         requester_unit.pk != user.unit_id
-        and requester_unit.path.startswith(user.unit.path)
+        and user.unit.contains(requester_unit)
         and unit_is_visible_to(user=user, unit=job.scope_unit)
     )
 

@@ -15,13 +15,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from sessions.models import Participant, TrainingSession
-from training.models import Module, Personnel, Unit
+from core.scope import subtree_q
+from training.models import Personnel, Unit
 
 from ..data import (
     PersonRow,
 )
 from .aggregates import _child_path_length, _participants, live_certificate_filter
-from .scope import ReportFilter, report_scope_check
+from .scope import ReportFilter, report_modules_for, report_scope_check, report_sessions_for
 
 # --- people --------------------------------------------------------------------------------
 
@@ -119,14 +120,22 @@ def _people_stream(
 def report_session_choices(*, user: Personnel, unit: Unit, limit: int = 50):
     """Recent sessions with participants in `unit`'s subtree, newest first (one query)."""
     report_scope_check(user=user, unit=unit)
-    reach = Participant.objects.filter(session=OuterRef("pk"), unit__path__startswith=unit.path)
+    reach = Participant.objects.filter(subtree_q(unit, via="unit"), session=OuterRef("pk"))
     return (
-        TrainingSession.objects.filter(Exists(reach))
-        .exclude(status__in=[TrainingSession.Status.DRAFT, TrainingSession.Status.CANCELLED])
+        report_sessions_for(user=user)
+        .filter(Exists(reach))
+        .exclude(status=TrainingSession.Status.CANCELLED)
+        .select_related(None)
         .only("id", "title", "start_at")
         .order_by("-start_at")[:limit]
     )
 
 
-def report_module_choices():
-    return Module.objects.filter(is_active=True).only("id", "title").order_by("title")
+def report_module_choices(*, user: Personnel):
+    """The active modules offered in the filter (each accepted by `report_filter_clean`)."""
+    return (
+        report_modules_for(user=user)
+        .filter(is_active=True)
+        .only("id", "title")
+        .order_by("title")
+    )

@@ -7,14 +7,16 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sessions.models import Participant, TrainingSession
+from sessions.selectors import sessions_visible_to
 from training.errors import ApplicationError
 from training.models import Module, Personnel, Unit
-from training.selectors import unit_is_visible_to, user_sees_subtree
+from training.selectors import modules_visible_to, unit_is_visible_to, user_sees_subtree
 
 Status = Participant.AttendanceStatus
 ATTENDED = (Status.HADIR, Status.TERLAMBAT)
@@ -80,8 +82,25 @@ def report_scope_check(*, user: Personnel, unit: Unit) -> None:
         raise PermissionDenied(_("This unit is outside your command."))
 
 
+def report_sessions_for(*, user: Personnel | None) -> QuerySet[TrainingSession]:
+    """Sessions a report may be filtered by: those `user` may see (drafts have invited nobody
+    and are left out). `user=None` is the operations team (the management command): all."""
+    qs = TrainingSession.objects.all() if user is None else sessions_visible_to(user=user)
+    return qs.exclude(status=TrainingSession.Status.DRAFT)
+
+
+def report_modules_for(*, user: Personnel | None) -> QuerySet[Module]:
+    """Modules a report may be filtered by: the active curriculum, which every reader of unit
+    reports may see, and any module `user` may read. `user=None`: all."""
+    if user is None:
+        return Module.objects.all()
+    readable = modules_visible_to(user=user).values("pk")
+    return Module.objects.filter(Q(is_active=True) | Q(pk__in=readable))
+
+
 def report_filter_clean(
     *,
+    user: Personnel | None,
     session_id: int | None = None,
     module_id: int | None = None,
     date_from: date | None = None,
@@ -89,14 +108,19 @@ def report_filter_clean(
     today: date | None = None,
 ) -> ReportFilter:
     """Validate a filter (ApplicationError with a readable message) and fill the default
-    period: the last 90 days. A session excludes a module or dates."""
+    period: the last 90 days. A session excludes a module or dates.
+
+    The session and the module are looked up through `user`'s scope: one the user may not see
+    is refused with the same words as one that does not exist, so ids cannot be probed and no
+    title from outside the scope reaches a report's period line. `user=None` skips the scope
+    (the operations team's management command)."""
     if session_id is not None and (module_id is not None or date_from or date_to):
         raise ApplicationError(_("Choose either one session, or a module and/or a date range."))
     if session_id is not None:
-        if not TrainingSession.objects.filter(pk=session_id).exists():
+        if not report_sessions_for(user=user).filter(pk=session_id).exists():
             raise ApplicationError(_("That session does not exist."))
         return ReportFilter(session_id=session_id)
-    if module_id is not None and not Module.objects.filter(pk=module_id).exists():
+    if module_id is not None and not report_modules_for(user=user).filter(pk=module_id).exists():
         raise ApplicationError(_("That module does not exist."))
     today = today or timezone.localdate()
     date_to = date_to or today

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         with translation.override(options["language"]), timezone.override(ZoneInfo(unit.timezone)):
             try:
                 filters = report_filter_clean(
+                    user=None,
                     session_id=options["session"],
                     module_id=options["module"],
                     date_from=options["date_from"],
