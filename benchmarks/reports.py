@@ -258,7 +258,9 @@ def run(args, workdir: Path, engine: str) -> None:
 
     translation.activate("id")
     timezone.activate(polda.timezone)
-    filters = report_filter_clean(date_from=timezone.localdate() - timedelta(days=7 * 60))
+    filters = report_filter_clean(
+        user=None, date_from=timezone.localdate() - timedelta(days=7 * 60)
+    )
 
     # The baseline: the ranking's one GROUP BY, as SQL through a cursor.
     qs = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from core.scope import subtree_q
 from sessions.models import TrainingSession
 from sessions.selectors import session_can_manage
 from training.models import Role
@@ -41,9 +42,9 @@ def certificates_visible_to(*, user) -> QuerySet[Certificate]:
         return base.all()
     q = Q(participant__personnel=user)
     if user.unit_id is not None and user.has_role(*SCOPED_ROLES):
-        q |= Q(participant__unit__path__startswith=user.unit.path)
+        q |= subtree_q(user.unit, via="participant__unit")
         if user.has_role(Role.PELATIH):
-            q |= Q(participant__session__host_unit__path__startswith=user.unit.path)
+            q |= subtree_q(user.unit, via="participant__session__host_unit")
     return base.filter(q)
 
 
@@ -72,8 +73,8 @@ def bulk_jobs_visible_to(*, user) -> QuerySet[BulkJob]:
     if user.is_admin:
         return base.all()
     mine = Q(requested_by=user)
-    if user.has_role(Role.PELATIH) and user.unit_id is not None and user.unit.path:
-        mine |= Q(kind=BulkJob.Kind.ISSUE, session__host_unit__path__startswith=user.unit.path)
+    if user.has_role(Role.PELATIH) and user.unit_id is not None:
+        mine |= Q(kind=BulkJob.Kind.ISSUE) & subtree_q(user.unit, via="session__host_unit")
     return base.filter(mine)
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.scope import subtree_q
 from sessions.models import Participant
 from sessions.selectors import participant_for, session_can_manage, sessions_visible_to
 from training.models import Module, Role, Unit
@@ -131,7 +132,7 @@ def attempts_for_manager(*, user, quiz: Quiz) -> QuerySet[Attempt]:
         return Attempt.objects.none()
     qs = Attempt.objects.filter(quiz=quiz)
     if not quiz_can_manage(user=user, quiz=quiz):
-        qs = qs.filter(participant__unit__path__startswith=user.unit.path)
+        qs = qs.filter(subtree_q(user.unit, via="participant__unit"))
     return qs.select_related("participant__personnel__rank", "participant__unit").order_by(
         "participant__unit__path", "participant__personnel__name", "number"
     )
@@ -145,8 +146,6 @@ def statistics_visible_to(*, user, quiz: Quiz, stats: dict) -> dict:
         return stats
     codes = [row["code"] for row in stats["units"]]
     mine = set(
-        Unit.objects.filter(code__in=codes, path__startswith=user.unit.path).values_list(
-            "code", flat=True
-        )
+        Unit.objects.subtree_of(user.unit).filter(code__in=codes).values_list("code", flat=True)
     )
     return {**stats, "units": [row for row in stats["units"] if row["code"] in mine]}

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.scope import subtree_q
 from training.models import Module, Personnel, Role, Unit
 from training.selectors import SCOPED_ROLES
 
@@ -55,9 +56,9 @@ def _unit_reach_q(unit: Unit) -> Q:
     """Sessions hosted in `unit`'s subtree, or inviting a unit in it or above it."""
     up = [*unit.ancestor_ids, unit.pk]
     invites = SessionInvitedUnit.objects.filter(session=OuterRef("pk")).filter(
-        Q(unit__path__startswith=unit.path) | Q(unit_id__in=up)
+        subtree_q(unit, via="unit") | Q(unit_id__in=up)
     )
-    return Q(host_unit__path__startswith=unit.path) | Q(Exists(invites))
+    return subtree_q(unit, via="host_unit") | Q(Exists(invites))
 
 
 def sessions_visible_to(*, user) -> QuerySet[TrainingSession]:
@@ -70,7 +71,7 @@ def sessions_visible_to(*, user) -> QuerySet[TrainingSession]:
     if user.unit_id is not None and user.has_role(*SCOPED_ROLES):
         q |= Q(status__in=PUBLISHED) & _unit_reach_q(user.unit)
         if user.has_role(Role.PELATIH):
-            q |= Q(host_unit__path__startswith=user.unit.path)
+            q |= subtree_q(user.unit, via="host_unit")
     return base.filter(q)
 
 
@@ -99,8 +100,7 @@ def session_can_manage(*, user, session: TrainingSession) -> bool:
     return (
         user.has_role(Role.PELATIH)
         and user.unit_id is not None
-        and bool(session.host_unit.path)
-        and session.host_unit.path.startswith(user.unit.path)
+        and user.unit.contains(session.host_unit)
     )
 
 
@@ -109,12 +109,7 @@ def user_can_schedule_in(*, user, unit: Unit) -> bool:
         return False
     if user.is_admin:
         return True
-    return (
-        user.has_role(Role.PELATIH)
-        and user.unit_id is not None
-        and bool(unit.path)
-        and unit.path.startswith(user.unit.path)
-    )
+    return user.has_role(Role.PELATIH) and user.unit_id is not None and user.unit.contains(unit)
 
 
 def session_can_see_join_link(*, user, session: TrainingSession) -> bool:
@@ -148,7 +143,7 @@ def participants_visible_to(*, user, session: TrainingSession) -> QuerySet[Parti
     if user.is_admin or session_can_manage(user=user, session=session):
         return base
     if user.unit_id is not None and user.has_role(*SCOPED_ROLES):
-        return base.filter(unit__path__startswith=user.unit.path)
+        return base.filter(subtree_q(user.unit, via="unit"))
     return base.filter(personnel=user)
 
 
@@ -160,7 +155,7 @@ def participants_markable_by(*, user, session: TrainingSession) -> QuerySet[Part
     base = participants_visible_to(user=user, session=session)
     if user.is_admin:
         return base
-    return base.filter(unit__path__startswith=user.unit.path)
+    return base.filter(subtree_q(user.unit, via="unit"))
 
 
 def vicon_points_for(*, user) -> QuerySet[ViconPoint]:
@@ -172,7 +167,7 @@ def vicon_points_for(*, user) -> QuerySet[ViconPoint]:
     if user.unit_id is None:
         return qs.none()
     if user.has_role(*SCOPED_ROLES):
-        return qs.filter(unit__path__startswith=user.unit.path)
+        return qs.filter(subtree_q(user.unit, via="unit"))
     return qs.filter(unit_id=user.unit_id)
 
 
@@ -192,16 +187,10 @@ def session_list(
     if mine and _is_active_user(user):
         qs = qs.filter(_personal_q(user))
     if unit is not None:
-        qs = qs.filter(
-            Q(host_unit__path__startswith=unit.path)
-            | Q(
-                Exists(
-                    SessionInvitedUnit.objects.filter(
-                        session=OuterRef("pk"), unit__path__startswith=unit.path
-                    )
-                )
-            )
+        invites = SessionInvitedUnit.objects.filter(
+            subtree_q(unit, via="unit"), session=OuterRef("pk")
         )
+        qs = qs.filter(subtree_q(unit, via="host_unit") | Q(Exists(invites)))
     if module_id:
         qs = qs.filter(session_modules__module_id=module_id).distinct()
     if when == "today":

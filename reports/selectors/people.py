@@ -14,8 +14,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from sessions.models import Participant, TrainingSession
 from core.scope import subtree_q
+from sessions.models import Participant, TrainingSession
 from training.models import Personnel, Unit
 
 from ..data import (
@@ -134,8 +134,5 @@ def report_session_choices(*, user: Personnel, unit: Unit, limit: int = 50):
 def report_module_choices(*, user: Personnel):
     """The active modules offered in the filter (each accepted by `report_filter_clean`)."""
     return (
-        report_modules_for(user=user)
-        .filter(is_active=True)
-        .only("id", "title")
-        .order_by("title")
+        report_modules_for(user=user).filter(is_active=True).only("id", "title").order_by("title")
     )

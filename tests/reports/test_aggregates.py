@@ -24,7 +24,7 @@ from training.models import Role, Unit
 
 
 def _period() -> ReportFilter:
-    return report_filter_clean()
+    return report_filter_clean(user=None)
 
 
 def _by_code(report):
@@ -131,31 +131,35 @@ def test_a_module_filter_keeps_only_sessions_presenting_it(tree, kapolda):
 
     module = ModuleFactory()
     SessionModule.objects.create(session=tree.sessions["s2"], module=module)
-    filters = report_filter_clean(module_id=module.pk)
+    filters = report_filter_clean(user=None, module_id=module.pk)
     report = completion_by_child_unit(user=kapolda, unit=tree["POLDA-T"], filters=filters)
     assert report.totals.invited == 4  # session 2 only
 
 
 def test_dates_outside_the_range_are_left_out(tree, kapolda):
     today = timezone.localdate()
-    filters = report_filter_clean(date_from=today - timezone.timedelta(days=5), date_to=today)
+    filters = report_filter_clean(
+        user=None, date_from=today - timezone.timedelta(days=5), date_to=today
+    )
     report = completion_by_child_unit(user=kapolda, unit=tree["POLDA-T"], filters=filters)
     assert report.totals.invited == 4
 
 
 def test_it_refuses_bad_filters():
     with pytest.raises(ApplicationError):
-        report_filter_clean(session_id=1, date_from=timezone.localdate())
+        report_filter_clean(user=None, session_id=1, date_from=timezone.localdate())
     with pytest.raises(ApplicationError):
         report_filter_clean(
-            date_from=timezone.localdate(), date_to=timezone.localdate() - timezone.timedelta(1)
+            user=None,
+            date_from=timezone.localdate(),
+            date_to=timezone.localdate() - timezone.timedelta(1),
         )
 
 
 @pytest.mark.django_db
 def test_it_refuses_a_session_that_does_not_exist():
     with pytest.raises(ApplicationError):
-        report_filter_clean(session_id=987654)
+        report_filter_clean(user=None, session_id=987654)
 
 
 def test_scope_refusals(tree, kapolres_a, kapolres_b, ranks):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("demo_story")
 def _ranking(role: str, unit_code: str):
     user = Personnel.objects.get(nrp=DEMO_ACCOUNTS[role].nrp)
     unit = Unit.objects.get(code=unit_code)
-    report = completion_by_child_unit(user=user, unit=unit, filters=report_filter_clean())
+    report = completion_by_child_unit(user=user, unit=unit, filters=report_filter_clean(user=None))
     return [row for row in report.rows if row.rank is not None]
 
 
@@ -44,7 +44,7 @@ def test_the_pimpinan_ranks_the_sanggau_polsek():
 def test_sessions_that_have_not_ended_do_not_count_in_the_period():
     user = Personnel.objects.get(nrp=DEMO_ACCOUNTS["Pimpinan"].nrp)
     unit = Unit.objects.get(code="POLRES-SANGGAU")
-    report = completion_by_child_unit(user=user, unit=unit, filters=report_filter_clean())
+    report = completion_by_child_unit(user=user, unit=unit, filters=report_filter_clean(user=None))
     ended = Participant.objects.filter(
         unit__path__startswith=unit.path, session__end_at__lte=timezone.now()
     )

@@ -99,7 +99,11 @@ def test_within_does_not_widen_the_scope(commander_client):
     # Asking for all of Kalbar still yields only what the Sanggau commander may see.
     codes = _codes(commander_client.get(UNITS, {"within": "POLDA-KALBAR"}))
     assert "POLRES-SINTANG" not in codes and "POLRES-SANGGAU" in codes
-    assert _codes(commander_client.get(UNITS, {"within": "POLRES-SINTANG"})) == set()
+    # A unit outside the scope reads exactly like one that does not exist.
+    outside = commander_client.get(UNITS, {"within": "POLRES-SINTANG"})
+    unknown = commander_client.get(UNITS, {"within": "POLRES-ATLANTIS"})
+    assert outside.status_code == unknown.status_code == 400
+    assert outside.json() == {"within": ["Tidak ada satuan dengan kode POLRES-SINTANG."]}
 
 
 def test_unit_filters_refuse_bad_values_with_a_message(admin_client_):
@@ -148,7 +152,10 @@ def test_personnel_filter_by_unit_covers_the_subtree(trainer_client, peserta, op
 
 
 def test_personnel_filter_by_unit_stays_inside_scope(commander_client, outsider):
-    assert _nrps(commander_client.get(PERSONNEL, {"unit": "POLRES-SINTANG"})) == set()
+    # Out of scope reads as "does not exist", in the same words.
+    outside = commander_client.get(PERSONNEL, {"unit": "POLRES-SINTANG"})
+    assert outside.status_code == 400
+    assert outside.json() == {"unit": ["Tidak ada satuan dengan kode POLRES-SINTANG."]}
     assert commander_client.get(PERSONNEL, {"unit": "NOPE"}).status_code == 400
 
 

@@ -8,13 +8,15 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.scope import subtree_q
 from training.models import Personnel, Rank, Unit
-from training.selectors import personnel_visible_to, units_visible_to
+from training.selectors import personnel_visible_to, units_nameable_by, units_visible_to
 
 
-def _unit_by_code(field: str, code: str) -> Unit:
-    """The unit a filter names; an unknown code is a 400 that says so, not an empty list."""
-    unit = Unit.objects.filter(code=code).first()
+def _unit_by_code(request, field: str, code: str) -> Unit:
+    """The unit a filter names, looked up in the requester's scope; an unknown code (or one
+    outside the scope, which reads the same) is a 400 that says so, not an empty list."""
+    unit = units_nameable_by(user=request.user).filter(code=code).first()
     if unit is None:
         raise serializers.ValidationError({field: [_("No unit has the code %s.") % code]})
     return unit
@@ -71,7 +73,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "within", "q"]
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(path__startswith=_unit_by_code("within", value).path)
+        return queryset.filter(subtree_q(_unit_by_code(self.request, "within", value)))
 
     def filter_q(self, queryset, name, value):
 
@@ -100,7 +102,8 @@ class PersonnelFilter(django_filters.FilterSet):
         fields = ["unit", "rank", "q", "is_active"]
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(unit__path__startswith=_unit_by_code("unit", value).path)
+        unit = _unit_by_code(self.request, "unit", value)
+        return queryset.filter(subtree_q(unit, via="unit"))
 
     def filter_rank(self, queryset, name, value):
 

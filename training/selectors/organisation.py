@@ -6,8 +6,9 @@ Scope rules:
 - Peserta (and anyone else): units — their own unit; personnel — themselves.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from core.scope import subtree_q
 from training.models import Personnel, Rank, Role, Unit
 
 SCOPED_ROLES = (Role.OPERATOR, Role.PELATIH, Role.PIMPINAN)
@@ -15,8 +16,7 @@ SCOPED_ROLES = (Role.OPERATOR, Role.PELATIH, Role.PIMPINAN)
 
 def unit_subtree(*, unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     """The unit and all units below it: one indexed prefix query."""
-    qs = Unit.objects.filter(path__startswith=unit.path)
-    return qs if include_self else qs.exclude(pk=unit.pk)
+    return Unit.objects.subtree_of(unit, include_self=include_self)
 
 
 def unit_ancestors(*, unit: Unit, include_self: bool = False) -> QuerySet[Unit]:
@@ -56,6 +56,17 @@ def units_visible_to(*, user: Personnel) -> QuerySet[Unit]:
     return Unit.objects.filter(pk=user.unit_id)
 
 
+def units_nameable_by(*, user: Personnel) -> QuerySet[Unit]:
+    """Units a user may name in a filter: those they see, and the units above their own (their
+    chain of command, which they know). A filter still returns only what they see."""
+    visible = units_visible_to(user=user)
+    if user.is_authenticated and user.is_active and user.unit_id is not None:
+        return Unit.objects.filter(
+            Q(pk__in=visible.values("pk")) | Q(pk__in=user.unit.ancestor_ids)
+        )
+    return visible
+
+
 def personnel_visible_to(*, user: Personnel) -> QuerySet[Personnel]:
     base = Personnel.objects.select_related("rank", "unit")
     if not user.is_authenticated or not user.is_active:
@@ -63,7 +74,7 @@ def personnel_visible_to(*, user: Personnel) -> QuerySet[Personnel]:
     if user.is_admin:
         return base.all()
     if user.unit_id is not None and user.has_role(*SCOPED_ROLES):
-        return base.filter(unit__path__startswith=user.unit.path)
+        return base.filter(subtree_q(user.unit, via="unit"))
     return base.filter(pk=user.pk)
 
 
@@ -76,7 +87,7 @@ def unit_is_visible_to(*, user: Personnel, unit: Unit) -> bool:
     if user.unit_id is None:
         return False
     if user.has_role(*SCOPED_ROLES):
-        return bool(unit.path) and unit.path.startswith(user.unit.path)
+        return user.unit.contains(unit)
     return unit.pk == user.unit_id
 
 
