@@ -26,8 +26,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
+from core.relations import ScopedPrimaryKeyRelatedField
 from training.errors import ApplicationError
 from training.models import Material, MaterialRead, MaterialVersion, Module, Personnel
+from training.selectors import personnel_visible_to
 from training.selectors.curriculum import (
     material_get_for,
     material_versions_visible_to,
@@ -149,8 +151,8 @@ class ModuleCreateInputSerializer(serializers.Serializer):
     )
     hours = serializers.IntegerField(min_value=1, required=False, default=1)
     is_active = serializers.BooleanField(required=False, default=True)
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=Personnel.objects.all(),
+    owner = ScopedPrimaryKeyRelatedField(
+        scope=personnel_visible_to,
         required=False,
         allow_null=True,
         help_text="Admins only: the trainer who owns the module (default: the creator).",
@@ -164,8 +166,8 @@ class ModuleUpdateInputSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     hours = serializers.IntegerField(min_value=1, required=False)
     is_active = serializers.BooleanField(required=False)
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=Personnel.objects.all(),
+    owner = ScopedPrimaryKeyRelatedField(
+        scope=personnel_visible_to,
         required=False,
         allow_null=True,
         help_text="Admins only.",
@@ -246,7 +248,7 @@ class ModuleListCreateApi(generics.ListAPIView):
 
     @extend_schema(request=ModuleCreateInputSerializer, responses={201: ModuleSerializer})
     def post(self, request):
-        payload = ModuleCreateInputSerializer(data=request.data)
+        payload = ModuleCreateInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         module = services.module_create(user=request.user, **payload.validated_data)
         return Response(
@@ -264,7 +266,7 @@ class ModuleDetailApi(APIView):
     @extend_schema(request=ModuleUpdateInputSerializer, responses=ModuleSerializer)
     def patch(self, request, code: str):
         module = _module_for(request, code)
-        payload = ModuleUpdateInputSerializer(data=request.data)
+        payload = ModuleUpdateInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         module = services.module_update(user=request.user, module=module, **payload.validated_data)
         return Response(ModuleSerializer(module, context={"request": request}).data)
