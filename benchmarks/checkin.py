@@ -90,7 +90,7 @@ def prepare(folder: Path, args) -> dict:
     from training.models import Personnel, Unit
 
     sanggau = Unit.objects.get(code="POLRES-SANGGAU")
-    units = list(Unit.objects.filter(path__startswith=sanggau.path))
+    units = list(Unit.objects.subtree_of(sanggau))
     password = make_password(None)
     Personnel.objects.bulk_create(
         [

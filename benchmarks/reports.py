@@ -116,7 +116,7 @@ def build(args) -> None:
             parent=polres[index % len(polres)],
             timezone=polda.timezone,
         )
-    units = list(Unit.objects.filter(path__startswith=polda.path))
+    units = list(Unit.objects.subtree_of(polda))
     ranks = list(Rank.objects.filter(category=Rank.Category.POLRI))
     password = make_password("bench-only")
     Personnel.objects.bulk_create(
@@ -238,7 +238,7 @@ def run(args, workdir: Path, engine: str) -> None:
             cursor.execute("VACUUM ANALYZE")
     polda = Unit.objects.get(code="POLDA-KALBAR")
     participants = Participant.objects.count()
-    units = Unit.objects.filter(path__startswith=polda.path).count()
+    units = Unit.objects.subtree_of(polda).count()
     print(f"Database: {engine}. Built in {build_seconds:.0f} s: {units} units under Polda Kalbar,")
     sessions = TrainingSession.objects.filter(host_unit=polda).count()
     print(

@@ -35,7 +35,7 @@ def make_people(count: int):
     from training.models import Personnel, Rank, Unit
 
     rng = random.Random(7)
-    units = list(Unit.objects.filter(path__startswith=Unit.objects.get(code="POLDA-KALBAR").path))
+    units = list(Unit.objects.subtree_of(Unit.objects.get(code="POLDA-KALBAR")))
     ranks = list(Rank.objects.filter(category="POLRI"))
     first = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hadi", "Indra", "Joko"]
     last = ["Saputra", "Santoso", "Wijaya", "Lestari", "Nugroho", "Siregar", "Pratama", "Hasibuan"]
