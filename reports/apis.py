@@ -21,7 +21,7 @@ from .selectors import (
     completion_by_child_unit,
     completion_trend,
     report_filter_clean,
-    report_job_visible_to,
+    report_jobs_visible_to,
     report_scope_default,
 )
 from .services import CONTENT_TYPES, report_job_request
@@ -171,10 +171,7 @@ class ExportRequestApi(APIView):
 
 
 def _visible_job(request, pk: int) -> ReportJob:
-    job = get_object_or_404(ReportJob.objects.select_related("requester_unit", "scope_unit"), pk=pk)
-    if not report_job_visible_to(user=request.user, job=job):
-        raise Http404
-    return job
+    return get_object_or_404(report_jobs_visible_to(user=request.user), pk=pk)
 
 
 class ExportStatusApi(APIView):

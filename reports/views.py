@@ -22,8 +22,8 @@ from .selectors import (
     participations_of,
     people_in_unit,
     person_rows,
-    report_job_visible_to,
     report_jobs_of,
+    report_jobs_visible_to,
     report_module_choices,
     report_scope_default,
     report_session_choices,
@@ -113,10 +113,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ReportJob:
-    job = get_object_or_404(ReportJob.objects.select_related("requester_unit", "scope_unit"), pk=pk)
-    if not report_job_visible_to(user=request.user, job=job):
-        raise Http404
-    return job
+    return get_object_or_404(report_jobs_visible_to(user=request.user), pk=pk)
 
 
 @login_required

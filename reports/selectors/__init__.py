@@ -23,7 +23,7 @@ from .aggregates import (
     completion_by_child_unit,
     completion_trend,
 )
-from .exports import report_data_build, report_data_for, report_job_visible_to, report_jobs_of
+from .exports import report_data_build, report_data_for, report_jobs_of, report_jobs_visible_to
 from .people import (
     participations_of,
     people_in_unit,
@@ -55,7 +55,7 @@ __all__ = [
     "report_data_build",
     "report_data_for",
     "report_filter_clean",
-    "report_job_visible_to",
+    "report_jobs_visible_to",
     "report_jobs_of",
     "report_module_choices",
     "report_period_label",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
+from core.scope import subtree_q
 from training.models import Personnel, Unit
-from training.selectors import unit_is_visible_to, user_sees_subtree
+from training.selectors import user_sees_subtree
 
 from ..data import (
     ReportData,
@@ -70,22 +72,23 @@ def report_data_for(*, user: Personnel, unit: Unit, filters: ReportFilter) -> Re
 # --- export jobs ---------------------------------------------------------------------------
 
 
-def report_job_visible_to(*, user: Personnel, job) -> bool:
-    """A finished file is for its requester, admins, and those above the requester's unit (at
-    the time of the request) who oversee a subtree: not colleagues of the same unit, not
+def report_jobs_visible_to(*, user: Personnel):
+    """Export jobs (and their files) `user` may follow: their own, every job for admins, and
+    for those who oversee a subtree the jobs requested below their unit (the requester's unit
+    at the time of the request) on a unit in their scope: not colleagues of the same unit, not
     other branches."""
+    from ..models import ReportJob
+
+    base = ReportJob.objects.select_related("requester_unit", "scope_unit")
     if not (user.is_authenticated and user.is_active):
-        return False
-    if user.pk == job.requester_id or user.is_admin:
-        return True
-    if not user_sees_subtree(user=user) or job.requester_unit_id is None:
-        return False
-    requester_unit = job.requester_unit
-    return (
-        requester_unit.pk != user.unit_id
-        and user.unit.contains(requester_unit)
-        and unit_is_visible_to(user=user, unit=job.scope_unit)
-    )
+        return base.none()
+    if user.is_admin:
+        return base.all()
+    mine = Q(requester=user)
+    if user_sees_subtree(user=user):
+        below = subtree_q(user.unit, via="requester_unit") & ~Q(requester_unit=user.unit)
+        mine |= below & subtree_q(user.unit, via="scope_unit")
+    return base.filter(mine)
 
 
 def report_jobs_of(*, user: Personnel, limit: int = 10):

@@ -92,6 +92,7 @@ def _visible(model: type[Model], user) -> QuerySet | None:
     from quizzes.models import Category, Question, Quiz
     from quizzes.selectors import categories_for_user, quizzes_visible_to
     from reports.models import ReportJob
+    from reports.selectors import report_jobs_visible_to
     from sessions.models import Participant, TrainingSession, ViconPoint
     from sessions.selectors import (
         participants_visible_to,
@@ -136,7 +137,7 @@ def _visible(model: type[Model], user) -> QuerySet | None:
         Quiz: lambda u: quizzes_visible_to(user=u),
         Certificate: lambda u: certificates_visible_to(user=u),
         BulkJob: lambda u: bulk_jobs_visible_to(user=u),
-        ReportJob: lambda u: ReportJob.objects.filter(requester=u),
+        ReportJob: lambda u: report_jobs_visible_to(user=u),
     }
     select = selectors.get(model)
     return None if select is None else select(user)
