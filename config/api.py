@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -39,6 +40,7 @@ class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI (page and its script): anonymous visitors go to the login page and come back,
     unless `API_DOCS_PUBLIC`."""
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
