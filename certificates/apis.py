@@ -14,13 +14,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client import client_address
 from sessions.models import Participant
 from sessions.selectors import sessions_visible_to
 
 from . import selectors, services
 from .models import BulkJob, Certificate
 from .numbering import date_range_id
-from .ratelimit import client_address, verification_allowed, verification_missed
+from .ratelimit import verification_allowed, verification_missed
 from .services.issuing import REASON_MAX_LENGTH
 from .views import DOWNLOADABLE, zip_response
 

@@ -1,5 +1,8 @@
 """Rate limit for the public verification page and API, per client address, via the cache.
 
+The address is `core.client.client_address`: behind `TRUSTED_PROXY_COUNT` proxies, the client
+the outermost proxy saw, so clients behind one proxy keep separate budgets.
+
 Two budgets per window: all lookups (a generous cap) and lookups of unknown codes (a tight one).
 Someone verifying real certificates never meets either; someone guessing codes exhausts the
 second quickly, and 100-bit codes make guessing hopeless anyway. With a shared cache (Redis) the
@@ -23,11 +26,11 @@ def _window() -> int:
     return getattr(settings, "CERTIFICATES_VERIFY_WINDOW_SECONDS", 600)
 
 
-def _key(kind: str, client: str) -> str:
-    return f"certificates:verify:{kind}:{client}"
+def _key(kind: str, client: str | None) -> str:
+    return f"certificates:verify:{kind}:{client or 'unknown'}"
 
 
-def _increment(kind: str, client: str) -> int:
+def _increment(kind: str, client: str | None) -> int:
     key = _key(kind, client)
     cache.add(key, 0, timeout=_window())
     try:
@@ -37,12 +40,9 @@ def _increment(kind: str, client: str) -> int:
         return 1
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def verification_allowed(*, client: str) -> bool:
-    """Count one lookup; False when the client has used up a budget for this window."""
+def verification_allowed(*, client: str | None) -> bool:
+    """Count one lookup; False when the client (`core.client.client_address`) has used up a
+    budget for this window."""
     try:
         lookups = _increment("lookups", client)
         misses = cache.get(_key("misses", client), 0)
@@ -54,7 +54,7 @@ def verification_allowed(*, client: str) -> bool:
     ) and misses < getattr(settings, "CERTIFICATES_VERIFY_MAX_MISSES", 20)
 
 
-def verification_missed(*, client: str) -> None:
+def verification_missed(*, client: str | None) -> None:
     """Record a lookup of a code that does not exist."""
     try:
         _increment("misses", client)

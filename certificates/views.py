@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.client import client_address
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_visible_to
 from training.errors import ApplicationError
@@ -25,7 +26,7 @@ from . import selectors, services
 from .forms import CompletionRuleForm, ReasonForm
 from .models import BulkJob, Certificate
 from .numbering import date_range_id, verification_code_display
-from .ratelimit import client_address, verification_allowed, verification_missed
+from .ratelimit import verification_allowed, verification_missed
 
 DOWNLOADABLE = (Certificate.Status.READY, Certificate.Status.PENDING)
 

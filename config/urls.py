@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from certificates import views as certificate_views
+from config.api import DocsView, SchemaView
 from training.views import core as training_views
 
 api_v1 = [
@@ -27,6 +27,6 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("v/<str:code>/", certificate_views.verify, name="certificate-verify"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -165,8 +165,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Per client address (core.client) for anonymous requests, per user otherwise.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
 }
+# The OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/) are for signed-in users unless
+# this is set (API_DOCS_PUBLIC=true); local settings make them public.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Polri Belajar API",
     "DESCRIPTION": "Training sessions, attendance, quizzes, certificates and reports for Polri.",
@@ -308,7 +316,9 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.report_export_task": {"queue": "heavy"},
 }
 
-# --- Login lockout and security headers: see config/settings/security.py ----------------------
+# --- Login lockout (per NRP/NIP and address), the per-address failed-login budget
+# (LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_ADDRESS_WINDOW_MINUTES), the trusted proxy count and the
+# security headers: see config/settings/security.py -------------------------------------------
 from .security import *  # noqa
 
 # --- Certificates (see certificates/README.md) ----------------------------------------------

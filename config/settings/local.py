@@ -9,3 +9,5 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Schema and Swagger UI open to anyone on a developer's machine.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)

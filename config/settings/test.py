@@ -25,3 +25,6 @@ LANGUAGE_CODE = "id"
 # Login lockout counts failures across tests and needs `request` in authenticate(); the suite
 # turns it off and tests/security/ turns it back on where lockout is the subject.
 AXES_ENABLED = False
+# The suite reads the schema and docs anonymously (schemathesis loads it at collection);
+# tests/security/test_api_docs.py checks the production default (signed-in only) both ways.
+API_DOCS_PUBLIC = True

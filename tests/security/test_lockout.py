@@ -2,6 +2,7 @@
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,11 @@ def axes_on(settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = LIMIT
     settings.TRUSTED_PROXY_COUNT = 0
+    # The per-address budget (tests/security/test_spraying.py) counts in the cache: start empty,
+    # so failures from earlier tests at the same address never add up to it.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _login(client: Client, username: str, password: str, ip: str = "10.1.1.1", **extra):
@@ -146,3 +152,23 @@ def test_api_token_and_session_authentication_still_work_with_lockout_on(
     response = api.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["nrp"] == peserta.nrp
+
+
+def test_behind_a_trusted_proxy_a_malformed_forwarded_header_falls_back_to_the_connection(
+    db, settings, peserta
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(LIMIT):
+        response = _login(
+            Client(), peserta.nrp, "salah", ip="10.4.4.4", HTTP_X_FORWARDED_FOR="not-an-address"
+        )
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get(username=peserta.nrp).ip_address == "10.4.4.4"
+
+
+def test_the_pair_lockout_and_the_address_budget_hold_together(db, settings, peserta, password):
+    # The pair locks first (LIMIT < budget); the message is the pair's, not the address's.
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = LIMIT + 1
+    response = _fail(Client(), peserta.nrp, LIMIT)
+    assert response.status_code == 429
+    assert "untuk NRP/NIP ini" in response.content.decode()
