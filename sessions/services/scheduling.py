@@ -453,10 +453,13 @@ def participant_add_late(
     personnel: Personnel,
     now: datetime | None = None,
 ) -> Participant:
-    """A trainer adds one person explicitly (also after the start, when the list is frozen)."""
+    """A trainer adds one person explicitly (also after the start, when the list is frozen).
+    The person must lie in the trainer's scope (`personnel_visible_to`); anyone else is refused
+    as if there were no such NRP."""
     now = now or timezone.now()
     if not session_can_manage(user=user, session=session):
         raise PermissionDenied(_("You cannot add participants to this session."))
+    _check_personnel(user=user, people=[personnel])
     if session.status in (TrainingSession.Status.DRAFT, TrainingSession.Status.CANCELLED):
         raise ApplicationError(_("Participants can only be added to a published session."))
     if not personnel.is_active or personnel.unit_id is None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from sessions.apis import (
@@ -21,7 +21,15 @@ from sessions.apis import (
 )
 from sessions.forms import SessionForm
 from sessions.models import Participant, Presenter, TrainingSession, ViconPoint, ZoomImport
-from sessions.services import PresenterInput, session_create, session_update, zoom_import_preview
+from sessions.services import (
+    AttendanceMark,
+    PresenterInput,
+    attendance_mark_bulk,
+    participant_add_late,
+    session_create,
+    session_update,
+    zoom_import_preview,
+)
 from tests.factories import ModuleFactory, PersonnelFactory, ViconPointFactory
 from tests.sessions.conftest import FIXTURES, make_session
 from training.errors import ApplicationError
@@ -207,6 +215,7 @@ def test_the_service_refuses_a_leader_or_presenter_outside_the_users_scope(
         "end_at": end,
     }
     message = f"No personnel with NRP {kapolres_sanggau.nrp}."
+    translation.activate("en")  # the refusal is asserted by its msgid
     with pytest.raises(ApplicationError, match=message):
         session_create(**common, led_by=kapolres_sanggau)
     with pytest.raises(ApplicationError, match=message):
@@ -431,3 +440,39 @@ def test_zoom_confirm_with_a_manual_match_that_names_nobody_is_a_400(
     assert response.status_code == 400 and "Invalid choice" in response.content.decode()
     upload.refresh_from_db()
     assert upload.status == ZoomImport.Status.PREVIEW
+
+
+# --- The services, for every other caller ----------------------------------------------------
+
+
+def test_late_add_of_someone_outside_the_trainers_scope_reads_like_an_unknown_nrp(
+    live, pelatih, units
+):
+    metro_person = PersonnelFactory(unit=units["POLDA-METRO-JAYA"], name="Personel Metro")
+    client = api(pelatih)
+    url = f"{API}{live.pk}/participants/"
+    foreign = client.post(url, {"nrp": metro_person.nrp}, format="json")
+    unknown = client.post(url, {"nrp": "99999999"}, format="json")
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign.json() == unknown.json()
+    translation.activate("en")
+    with pytest.raises(ApplicationError, match=f"No personnel with NRP {metro_person.nrp}"):
+        participant_add_late(session=live, user=pelatih, personnel=metro_person)
+    assert not Participant.objects.filter(personnel=metro_person).exists()
+
+
+def test_bulk_marking_service_refuses_ids_no_row_can_have(live, operator, peserta):
+    own = Participant.objects.get(session=live, personnel=peserta)
+    translation.activate("en")
+    with pytest.raises(ApplicationError, match="not in this session"):
+        attendance_mark_bulk(
+            session=live, user=operator, marks=[AttendanceMark(participant_id=HUGE, status="IZIN")]
+        )
+    with pytest.raises(ApplicationError, match="not one of your units"):
+        attendance_mark_bulk(
+            session=live,
+            user=operator,
+            marks=[AttendanceMark(participant_id=own.pk, status="IZIN", vicon_point_id=HUGE)],
+        )
+    own.refresh_from_db()
+    assert own.attendance_status == ""
