@@ -6,8 +6,12 @@ Writes call `sessions.services`; domain refusals become 400s (config.api.excepti
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -16,15 +20,82 @@ from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
 from training.models import Module, Personnel, Unit
-from training.selectors import personnel_visible_to, units_visible_to
+from training.selectors import modules_visible_to, personnel_visible_to, units_visible_to
 
 from . import selectors, services
-from .models import Participant, TrainingSession
+from .ids import MAX_ID
+from .models import Participant, TrainingSession, ViconPoint
+from .services.scheduling import OPTION_FIELDS
 from .timefmt import format_local
 
 
 def _session_for(request, pk: int) -> TrainingSession:
     return get_object_or_404(selectors.sessions_visible_to(user=request.user), pk=pk)
+
+
+# --- scoped related fields ---------------------------------------------------------------------
+def _requesting_user(context: dict):
+    request = context.get("request")
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+class _ScopedQuerysetMixin:
+    """A related field whose choices come from a scoped selector for the requesting user
+    (`context["request"].user`): `scope(user=..., context=...)` returns the queryset. An id
+    outside the user's scope is refused exactly like one that does not exist. The declared
+    `queryset` is an empty one of the same model (it names the model for the schema); without a
+    request in the context the field accepts nothing."""
+
+    def __init__(self, *, scope: Callable[..., QuerySet], **kwargs) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        # Built once per serializer instance: a list of marks asks once, not once per row.
+        if getattr(self, "_scoped_queryset", None) is None:
+            self._scoped_queryset = self.scope(
+                user=_requesting_user(self.context), context=self.context
+            )
+        return self._scoped_queryset
+
+
+class ScopedSlugRelatedField(_ScopedQuerysetMixin, serializers.SlugRelatedField):
+    pass
+
+
+class ScopedPrimaryKeyRelatedField(_ScopedQuerysetMixin, serializers.PrimaryKeyRelatedField):
+    """Ids are whole numbers from 1 to 2**63 - 1; anything else is a 400 before any query."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_ID))
+        super().__init__(**kwargs)
+
+
+def _units_in_scope(*, user, context) -> QuerySet[Unit]:
+    return units_visible_to(user=user)
+
+
+def _personnel_in_scope(*, user, context) -> QuerySet[Personnel]:
+    return personnel_visible_to(user=user)
+
+
+def _modules_in_scope(*, user, context) -> QuerySet[Module]:
+    return modules_visible_to(user=user)
+
+
+def _markable_participants(*, user, context) -> QuerySet[Participant]:
+    session = context.get("session")
+    if session is None:
+        return Participant.objects.none()
+    return selectors.participants_markable_by(user=user, session=session)
+
+
+def _vicon_points_in_scope(*, user, context) -> QuerySet[ViconPoint]:
+    return selectors.vicon_points_for(user=user)
+
+
+def _minutes_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, min_value=0, max_value=24 * 60, **kwargs)
 
 
 # --- serializers -------------------------------------------------------------------------------
@@ -92,25 +163,75 @@ class SessionDetailSerializer(SessionListSerializer):
 
 
 class SessionWriteSerializer(serializers.Serializer):
+    """Units, the leader and modules are looked up in the requesting user's scope
+    (`context["request"]`): anything outside it "does not exist". Whether the user may schedule
+    in the host unit is the service's decision."""
+
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    host_unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    host_unit = ScopedSlugRelatedField(
+        slug_field="code", queryset=Unit.objects.none(), scope=_units_in_scope
+    )
     start_at = serializers.DateTimeField()
     end_at = serializers.DateTimeField()
-    led_by = serializers.SlugRelatedField(
-        slug_field="nrp", queryset=Personnel.objects.all(), required=False, allow_null=True
+    led_by = ScopedSlugRelatedField(
+        slug_field="nrp",
+        queryset=Personnel.objects.none(),
+        scope=_personnel_in_scope,
+        required=False,
+        allow_null=True,
     )
-    zoom_join_url = serializers.CharField(required=False, allow_blank=True, default="")
-    zoom_meeting_id = serializers.CharField(required=False, allow_blank=True, default="")
-    zoom_passcode = serializers.CharField(required=False, allow_blank=True, default="")
-    invited_units = serializers.SlugRelatedField(
-        slug_field="code", queryset=Unit.objects.all(), many=True, required=False, default=list
+    zoom_join_url = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
     )
-    modules = serializers.SlugRelatedField(
-        slug_field="code", queryset=Module.objects.all(), many=True, required=False, default=list
+    zoom_meeting_id = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20
     )
+    zoom_passcode = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=32
+    )
+    invited_units = ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.none(),
+        scope=_units_in_scope,
+        many=True,
+        required=False,
+        default=list,
+    )
+    modules = ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=Module.objects.none(),
+        scope=_modules_in_scope,
+        many=True,
+        required=False,
+        default=list,
+    )
+    checkin_opens_before = _minutes_field()
+    checkin_grace = _minutes_field()
+    checkin_closes_after_end = _minutes_field()
+    min_attendance_percent = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    reminder_minutes_before = _minutes_field()
 
 
+class SessionListQuerySerializer(serializers.Serializer):
+    """The list filters. `unit` and `module` are looked up in the user's scope: a unit or module
+    outside it (or an id that cannot exist) is a 400 "does not exist", not an empty filter."""
+
+    when = serializers.CharField(required=False, default="", max_length=16)
+    unit = ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.none(),
+        scope=_units_in_scope,
+        required=False,
+        allow_null=True,
+    )
+    module = ScopedPrimaryKeyRelatedField(
+        queryset=Module.objects.none(), scope=_modules_in_scope, required=False, allow_null=True
+    )
+    mine = serializers.CharField(required=False, default="", max_length=8)
+
+
+@extend_schema_view(get=extend_schema(parameters=[SessionListQuerySerializer]))
 class SessionListCreateApi(ListAPIView):
     """Sessions the user may see. Filters: `when` (upcoming/today/past), `unit` (code),
     `module` (id), `mine` (1)."""
@@ -118,17 +239,18 @@ class SessionListCreateApi(ListAPIView):
     serializer_class = SessionListSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        unit = None
-        if params.get("unit"):
-            unit = units_visible_to(user=self.request.user).filter(code=params["unit"]).first()
-        module = params.get("module")
+        params = SessionListQuerySerializer(
+            data=self.request.query_params, context={"request": self.request}
+        )
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        module = filters.get("module")
         return selectors.session_list(
             user=self.request.user,
-            when=params.get("when", ""),
-            unit=unit,
-            module_id=int(module) if module and module.isdigit() else None,
-            mine=params.get("mine") in ("1", "true"),
+            when=filters["when"],
+            unit=filters.get("unit"),
+            module_id=module.pk if module else None,
+            mine=filters["mine"] in ("1", "true"),
         )
 
     def get_serializer_context(self):
@@ -139,9 +261,11 @@ class SessionListCreateApi(ListAPIView):
 
     @extend_schema(request=SessionWriteSerializer, responses={201: SessionDetailSerializer})
     def post(self, request):
-        data = SessionWriteSerializer(data=request.data)
+        data = SessionWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        session = services.session_create(user=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        options = {name: fields.pop(name) for name in OPTION_FIELDS if name in fields}
+        session = services.session_create(user=request.user, options=options, **fields)
         return Response(
             SessionDetailSerializer(session, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -160,7 +284,7 @@ class SessionDetailApi(APIView):
     @extend_schema(request=SessionWriteSerializer, responses=SessionDetailSerializer)
     def patch(self, request, pk: int):
         session = _session_for(request, pk)
-        data = SessionWriteSerializer(data=request.data, partial=True)
+        data = SessionWriteSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         units = fields.pop("invited_units", None) if "invited_units" in request.data else None
@@ -223,7 +347,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class ParticipantAddInputSerializer(serializers.Serializer):
-    nrp = serializers.CharField()
+    # Looked up in the trainer's scope by the view: outside it, or unknown, is the same 404.
+    nrp = serializers.CharField(max_length=32)
 
 
 class ParticipantListApi(ListAPIView):
@@ -278,11 +403,21 @@ class CheckInApi(APIView):
 
 
 class MarkSerializer(serializers.Serializer):
-    participant = serializers.IntegerField()
+    """One mark. `participant` is one the user may mark in `context["session"]`, `vicon_point`
+    one of the user's units' rooms; any other id "does not exist"."""
+
+    participant = ScopedPrimaryKeyRelatedField(
+        queryset=Participant.objects.none(), scope=_markable_participants
+    )
     status = serializers.ChoiceField(choices=Participant.AttendanceStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    vicon_point = serializers.IntegerField(required=False, allow_null=True)
-    minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    vicon_point = ScopedPrimaryKeyRelatedField(
+        queryset=ViconPoint.objects.none(),
+        scope=_vicon_points_in_scope,
+        required=False,
+        allow_null=True,
+    )
+    minutes = _minutes_field(allow_null=True)
 
 
 class AttendanceBulkInputSerializer(serializers.Serializer):
@@ -303,14 +438,16 @@ class AttendanceBulkApi(APIView):
         session = _session_for(request, pk)
         if not selectors.user_can_mark_attendance(user=request.user):
             raise PermissionDenied("Only operators and trainers can record attendance.")
-        data = AttendanceBulkInputSerializer(data=request.data)
+        data = AttendanceBulkInputSerializer(
+            data=request.data, context={"request": request, "session": session}
+        )
         data.is_valid(raise_exception=True)
         marks = [
             services.AttendanceMark(
-                participant_id=m["participant"],
+                participant_id=m["participant"].pk,
                 status=m["status"],
                 note=m.get("note"),
-                vicon_point_id=m.get("vicon_point"),
+                vicon_point_id=m["vicon_point"].pk if m.get("vicon_point") else None,
                 minutes=m.get("minutes"),
             )
             for m in data.validated_data["marks"]

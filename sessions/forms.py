@@ -1,4 +1,9 @@
-"""HTML forms for scheduling. Times are typed in the viewer's unit time zone."""
+"""HTML forms for scheduling. Times are typed in the viewer's unit time zone.
+
+Every form takes the requesting user (`user=`): units, modules, leaders and presenters are
+looked up in that user's scope, so anything outside it reads exactly like something that does
+not exist.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from training.models import Module, Personnel, Unit, normalize_nrp
+from training.selectors import modules_visible_to, personnel_visible_to, units_visible_to
 
+from .selectors import viewer_timezone
 from .services import PresenterInput
+
+MAX_PRESENTERS = 50
 
 
 class SessionForm(forms.Form):
@@ -27,11 +37,12 @@ class SessionForm(forms.Form):
     presenters = forms.CharField(
         label=_("Presenters"),
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: an NRP, or a guest as 'Name | Title'."),
     )
     modules = forms.ModelMultipleChoiceField(
-        label=_("Modules"), queryset=Module.objects.filter(is_active=True), required=False
+        label=_("Modules"), queryset=Module.objects.none(), required=False
     )
     invited_units = forms.ModelMultipleChoiceField(
         label=_("Invited units (each with its subtree)"), queryset=Unit.objects.none()
@@ -52,11 +63,27 @@ class SessionForm(forms.Form):
         label=_("Reminder (minutes before start)"), min_value=0, max_value=1440, initial=60
     )
 
-    def __init__(self, *args, units, tz_name: str, **kwargs):
+    def __init__(self, *args, user, session=None, tz_name: str | None = None, **kwargs):
+        """`user` is the person scheduling: units (host and invited) come from
+        `units_visible_to`, modules from `modules_visible_to` (active ones), leaders and
+        presenters from `personnel_visible_to`. Editing `session`, the people and modules
+        already on it stay accepted even when someone with a wider scope chose them. Whether
+        the user may schedule in the host unit is the service's decision."""
         super().__init__(*args, **kwargs)
-        self.tz = ZoneInfo(tz_name)
+        self.tz = ZoneInfo(tz_name or viewer_timezone(user=user))
+        units = units_visible_to(user=user).order_by("path")
         self.fields["host_unit"].queryset = units
         self.fields["invited_units"].queryset = units
+        modules = Q(is_active=True)
+        people = Q(pk__in=personnel_visible_to(user=user).values("pk"))
+        if session is not None:
+            modules |= Q(pk__in=session.session_modules.values("module_id"))
+            people |= Q(pk=session.led_by_id) if session.led_by_id else Q(pk__in=[])
+            people |= Q(
+                pk__in=session.presenters.filter(personnel__isnull=False).values("personnel_id")
+            )
+        self.fields["modules"].queryset = modules_visible_to(user=user).filter(modules)
+        self.people = Personnel.objects.filter(people)
 
     def _aware(self, value: datetime) -> datetime:
         return value.replace(tzinfo=self.tz) if value.tzinfo is None else value
@@ -71,15 +98,19 @@ class SessionForm(forms.Form):
         nrp = normalize_nrp(self.cleaned_data["led_by"])
         if not nrp:
             return None
-        person = Personnel.objects.filter(nrp=nrp, is_active=True).first()
+        person = self.people.filter(nrp=nrp, is_active=True).first()
         if person is None:
             raise forms.ValidationError(_("No active personnel with this NRP."))
         return person
 
     def clean_presenters(self) -> list[PresenterInput]:
         result = []
-        for number, line in enumerate(self.cleaned_data["presenters"].splitlines(), start=1):
-            line = line.strip()
+        lines = [line.strip() for line in self.cleaned_data["presenters"].splitlines()]
+        if sum(1 for line in lines if line) > MAX_PRESENTERS:
+            raise forms.ValidationError(
+                _("A session has at most %(max)d presenters.") % {"max": MAX_PRESENTERS}
+            )
+        for number, line in enumerate(lines, start=1):
             if not line:
                 continue
             if "|" in line:
@@ -88,10 +119,15 @@ class SessionForm(forms.Form):
                     raise forms.ValidationError(
                         _("Line %(n)d: the guest needs a name.") % {"n": number}
                     )
+                if len(name) > 200 or len(title) > 200:
+                    raise forms.ValidationError(
+                        _("Line %(n)d: a guest's name and title have at most 200 characters.")
+                        % {"n": number}
+                    )
                 result.append(PresenterInput(guest_name=name, guest_title=title))
                 continue
             nrp = normalize_nrp(line)
-            person = Personnel.objects.filter(nrp=nrp).first() if nrp.isdigit() else None
+            person = self.people.filter(nrp=nrp).first() if nrp.isdigit() else None
             if person is None:
                 raise forms.ValidationError(
                     _("Line %(n)d: no personnel with NRP %(nrp)s (write guests as 'Name | Title').")
@@ -129,3 +165,7 @@ class SessionForm(forms.Form):
 
 class ZoomUploadForm(forms.Form):
     file = forms.FileField(label=_("Zoom participant report (CSV)"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        """`user` is accepted like every form here; an upload names no related rows."""
+        super().__init__(*args, **kwargs)

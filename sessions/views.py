@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from training.errors import ApplicationError
-from training.models import Module, Role
-from training.selectors import units_visible_to
+from training.models import Role
+from training.selectors import modules_visible_to, units_visible_to
 
 from . import selectors, services
 from .calendar import calendar_for
 from .extensions import session_links
 from .forms import SessionForm, ZoomUploadForm
+from .ids import parse_id
 from .models import CalendarFeed, Participant, SessionModule, TrainingSession, ZoomImport
 
 WHEN_CHOICES = ("upcoming", "today", "past")
@@ -38,19 +39,20 @@ def session_list(request):
     when = request.GET.get("when") or "upcoming"
     if when not in WHEN_CHOICES:
         when = "upcoming"
+    # Filters are looked up in the viewer's scope; an unknown, foreign or impossible id is no
+    # filter at all (the form offers only the viewer's own choices).
     units = units_visible_to(user=request.user)
-    unit = (
-        units.filter(pk=request.GET["unit"]).first()
-        if request.GET.get("unit", "").isdigit()
-        else None
-    )
-    module = request.GET.get("module", "")
+    unit_id = parse_id(request.GET.get("unit", ""))
+    unit = units.filter(pk=unit_id).first() if unit_id else None
+    modules = modules_visible_to(user=request.user).filter(is_active=True)
+    module_id = parse_id(request.GET.get("module", ""))
+    module = modules.filter(pk=module_id).first() if module_id else None
     mine = request.GET.get("mine") == "1"
     sessions = selectors.session_list(
         user=request.user,
         when=when,
         unit=unit,
-        module_id=int(module) if module.isdigit() else None,
+        module_id=module.pk if module else None,
         mine=mine,
     ).prefetch_related(
         Prefetch("session_modules", queryset=SessionModule.objects.select_related("module"))
@@ -69,8 +71,8 @@ def session_list(request):
             "mine": mine,
             "units": units.order_by("path")[:500],
             "unit": unit,
-            "modules": Module.objects.filter(is_active=True),
-            "module": module,
+            "modules": modules,
+            "module": str(module.pk) if module else "",
             "mine_ids": mine_ids,
             "can_schedule": request.user.is_admin or request.user.has_role(Role.PELATIH),
             "tz": selectors.viewer_timezone(user=request.user),
@@ -165,10 +167,6 @@ def my_calendar(request):
     return render(request, "sessions/my_calendar.html", {"feed_url": url})
 
 
-def _schedulable_units(user):
-    return units_visible_to(user=user).order_by("path")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk: int | None = None):
@@ -178,9 +176,10 @@ def session_edit(request, pk: int | None = None):
     if session is None and not (request.user.is_admin or request.user.has_role(Role.PELATIH)):
         raise PermissionDenied
     tz = selectors.viewer_timezone(user=request.user)
-    units = _schedulable_units(request.user)
     initial = SessionForm.initial_for(session, tz) if session else None
-    form = SessionForm(request.POST or None, units=units, tz_name=tz, initial=initial)
+    form = SessionForm(
+        request.POST or None, user=request.user, session=session, tz_name=tz, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         invited = list(data.pop("invited_units"))
@@ -268,15 +267,20 @@ def attendance_sheet(request, pk: int):
             status = request.POST.get(f"status-{p.pk}", "")
             if not status:
                 continue
-            vicon = request.POST.get(f"vicon-{p.pk}", "")
+            vicon = request.POST.get(f"vicon-{p.pk}", "").strip()
+            vicon_id = parse_id(vicon)
+            if vicon and vicon_id is None:
+                # Not an id at all: refused like an id of a room that is not the user's.
+                error = _("That vicon point is not one of your units' rooms.")
             marks.append(
                 services.AttendanceMark(
                     participant_id=p.pk,
                     status=status,
                     note=request.POST.get(f"note-{p.pk}", ""),
-                    vicon_point_id=int(vicon) if vicon.isdigit() else None,
+                    vicon_point_id=vicon_id,
                 )
             )
+    if request.method == "POST" and not error:
         try:
             changed = services.attendance_mark_bulk(session=session, user=request.user, marks=marks)
             messages.success(request, _("%(count)d records saved.") % {"count": changed})
@@ -305,16 +309,12 @@ def zoom_import(request, pk: int):
     session = _visible_session(request, pk)
     if not selectors.session_can_manage(user=request.user, session=session):
         raise PermissionDenied
-    form = ZoomUploadForm()
+    form = ZoomUploadForm(user=request.user)
     context = {"session": session, "form": form, "problems": [], "error": ""}
     if request.method == "POST" and "confirm" in request.POST:
-        confirm = request.POST["confirm"]
+        confirm = parse_id(request.POST["confirm"])
         # Unconfirmed previews are purged after SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS.
-        upload = (
-            ZoomImport.objects.filter(pk=confirm, session=session).first()
-            if confirm.isdigit()
-            else None
-        )
+        upload = ZoomImport.objects.filter(pk=confirm, session=session).first() if confirm else None
         decisions = {
             key[len("match:") :]: value
             for key, value in request.POST.items()
@@ -335,7 +335,7 @@ def zoom_import(request, pk: int):
         except ApplicationError as exc:
             context["error"] = exc.message
     elif request.method == "POST":
-        form = ZoomUploadForm(request.POST, request.FILES)
+        form = ZoomUploadForm(request.POST, request.FILES, user=request.user)
         context["form"] = form
         if form.is_valid():
             file = form.cleaned_data["file"]

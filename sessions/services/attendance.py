@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from training.errors import ApplicationError
 from training.models import Personnel
 
+from ..ids import parse_id
 from ..models import Participant, TrainingSession
 from ..selectors import participants_markable_by, user_can_mark_attendance, vicon_points_for
 from ..timefmt import format_local
@@ -120,7 +121,8 @@ def attendance_mark_bulk(
     rows = {
         p.pk: p
         for p in participants_markable_by(user=user, session=session)
-        .filter(pk__in=ids)
+        # An id no row can have (above 2**63 - 1) is simply missing, not a database error.
+        .filter(pk__in=[pid for pid in ids if parse_id(pid)])
         .select_for_update(of=("self",))
         .order_by("pk")  # one lock order for every bulk locker (a Zoom import too): no deadlock
     }
@@ -133,7 +135,9 @@ def attendance_mark_bulk(
         )
     vicon_ids = {m.vicon_point_id for m in marks if m.vicon_point_id}
     allowed_vicon = set(
-        vicon_points_for(user=user).filter(pk__in=vicon_ids).values_list("pk", flat=True)
+        vicon_points_for(user=user)
+        .filter(pk__in=[pk for pk in vicon_ids if parse_id(pk)])
+        .values_list("pk", flat=True)
     )
     if vicon_ids - allowed_vicon:
         raise ApplicationError(_("That vicon point is not one of your units' rooms."))

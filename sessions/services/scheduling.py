@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
 from training.models import Module, Personnel, Unit
-from training.selectors import unit_is_visible_to
+from training.selectors import modules_visible_to, personnel_visible_to, unit_is_visible_to
 
 from ..models import Participant, Presenter, SessionInvitedUnit, SessionModule, TrainingSession
 from ..selectors import session_can_manage, user_can_schedule_in
@@ -101,12 +101,48 @@ def _check_units(*, user: Personnel, units: Sequence[Unit]) -> None:
             )
 
 
+def _check_personnel(
+    *, user: Personnel, people: Iterable[Personnel | None], keep: Collection[int] = ()
+) -> None:
+    """Leaders and presenters come from the user's scope (`personnel_visible_to`); someone
+    outside it is refused as if there were no such NRP. `keep`: people already on the session
+    (named by someone with a wider scope), who may stay when it is edited."""
+    wanted = {p.pk: p for p in people if p is not None and p.pk not in keep}
+    if not wanted:
+        return
+    allowed = set(
+        personnel_visible_to(user=user).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    for pk, person in wanted.items():
+        if pk not in allowed:
+            raise ApplicationError(_("No personnel with NRP %(nrp)s.") % {"nrp": person.nrp})
+
+
+def _check_modules(
+    *, user: Personnel, modules: Iterable[Module], keep: Collection[int] = ()
+) -> None:
+    """Modules come from the user's curriculum (`modules_visible_to`); others "do not exist"."""
+    wanted = {m.pk: m for m in modules if m.pk not in keep}
+    if not wanted:
+        return
+    allowed = set(modules_visible_to(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
+    for pk, module in wanted.items():
+        if pk not in allowed:
+            raise ApplicationError(_("No module with code %(code)s.") % {"code": module.code})
+
+
+def _presenter_people(presenters: Iterable[PresenterInput]) -> list[Personnel | None]:
+    return [item.personnel for item in presenters]
+
+
 def _set_presenters(session: TrainingSession, presenters: Sequence[PresenterInput]) -> None:
     session.presenters.all().delete()
     rows = []
     for order, item in enumerate(presenters):
         if item.personnel is None and not item.guest_name.strip():
             raise ApplicationError(_("Each presenter needs a personnel or a guest name."))
+        if len(item.guest_name.strip()) > 200 or len(item.guest_title.strip()) > 200:
+            raise ApplicationError(_("A guest's name and title have at most 200 characters each."))
         rows.append(
             Presenter(
                 session=session,
@@ -158,7 +194,8 @@ def session_create(
     options: dict | None = None,
 ) -> TrainingSession:
     """Create a draft session. Requires a Pelatih whose subtree holds `host_unit` (or an admin);
-    invited units must lie in the user's scope."""
+    invited units, the leader, presenters who are personnel and modules must lie in the user's
+    scope (anyone or anything outside it is refused as unknown)."""
     if not user_can_schedule_in(user=user, unit=host_unit):
         raise ApplicationError(
             _("You cannot schedule sessions for %(unit)s.") % {"unit": host_unit}
@@ -169,6 +206,8 @@ def session_create(
     options = options or {}
     _check_options(options)
     _check_units(user=user, units=invited_units)
+    _check_personnel(user=user, people=[led_by, *_presenter_people(presenters)])
+    _check_modules(user=user, modules=modules)
     url, meeting_id, passcode = _clean_zoom(
         url=zoom_join_url, meeting_id=zoom_meeting_id, passcode=zoom_passcode
     )
@@ -204,7 +243,8 @@ def session_update(
 ) -> TrainingSession:
     """Edit a session that is not finished or cancelled. Changing the invited units after the
     start is refused (the list is frozen then). A published session that has not started gets
-    its participant list re-synchronised."""
+    its participant list re-synchronised. A new leader, presenter, module or invited unit must
+    lie in the user's scope, as in `session_create`; those already on the session may stay."""
     now = now or timezone.now()
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if not session_can_manage(user=user, session=session):
@@ -231,6 +271,14 @@ def session_update(
             _("You cannot schedule sessions for %(unit)s.") % {"unit": fields["host_unit"]}
         )
     _check_options({k: v for k, v in fields.items() if k in OPTION_FIELDS})
+    if fields.get("led_by") is not None:
+        _check_personnel(user=user, people=[fields["led_by"]], keep={session.led_by_id})
+    if presenters is not None:
+        current = set(session.presenters.values_list("personnel_id", flat=True))
+        _check_personnel(user=user, people=_presenter_people(presenters), keep=current)
+    if modules is not None:
+        current = set(session.session_modules.values_list("module_id", flat=True))
+        _check_modules(user=user, modules=modules, keep=current)
     if "title" in fields and not (fields["title"] or "").strip():
         raise ApplicationError(_("The session needs a title."))
     _check_times(fields.get("start_at", session.start_at), fields.get("end_at", session.end_at))
@@ -405,10 +453,13 @@ def participant_add_late(
     personnel: Personnel,
     now: datetime | None = None,
 ) -> Participant:
-    """A trainer adds one person explicitly (also after the start, when the list is frozen)."""
+    """A trainer adds one person explicitly (also after the start, when the list is frozen).
+    The person must lie in the trainer's scope (`personnel_visible_to`); anyone else is refused
+    as if there were no such NRP."""
     now = now or timezone.now()
     if not session_can_manage(user=user, session=session):
         raise PermissionDenied(_("You cannot add participants to this session."))
+    _check_personnel(user=user, people=[personnel])
     if session.status in (TrainingSession.Status.DRAFT, TrainingSession.Status.CANCELLED):
         raise ApplicationError(_("Participants can only be added to a published session."))
     if not personnel.is_active or personnel.unit_id is None:

@@ -31,6 +31,7 @@ from training.errors import ApplicationError
 from training.models import Personnel, Rank
 from training.uploads import UploadRefused, refuse_non_text
 
+from ..ids import parse_id
 from ..importers.zoom import (
     ZoomReport,
     ZoomReportError,
@@ -47,7 +48,7 @@ from ..models import (
     ZoomImport,
     ZoomNameMatch,
 )
-from ..selectors import session_can_manage, vicon_points_for
+from ..selectors import participants_visible_to, session_can_manage, vicon_points_for
 from ._common import announce_participants
 
 Status = Participant.AttendanceStatus
@@ -472,15 +473,17 @@ def zoom_import_confirm(
     )
     if not claimed:
         raise ApplicationError(_("This upload has already been applied or discarded."))
-    participants = set(Participant.objects.filter(session=session).values_list("pk", flat=True))
+    # Both sets come from the scoped selectors: an id outside them is refused unseen.
+    participants = set(
+        participants_visible_to(user=user, session=session).values_list("pk", flat=True)
+    )
     allowed_vicon = set(vicon_points_for(user=user).values_list("pk", flat=True))
     for key, choice in (decisions or {}).items():
         if not choice:
             continue
-        kind, _sep, raw = choice[:1], None, choice[1:]
-        if not raw.isdigit() or kind not in ("p", "v"):
-            raise ApplicationError(_("Invalid choice for %(name)s.") % {"name": key})
-        target = int(raw)
+        kind, target = choice[:1], parse_id(choice[1:])
+        if target is None or kind not in ("p", "v"):
+            raise ApplicationError(_("Invalid choice for %(name)s.") % {"name": key[:255]})
         if kind == "p" and target not in participants:
             raise ApplicationError(_("That person is not a participant of this session."))
         if kind == "v" and target not in allowed_vicon:

@@ -44,7 +44,9 @@ def test_operator_in_scope_but_not_invited_sees_the_session_without_the_link(upc
     assert data["title"] and data["zoom"] is None
 
 
-def test_trainer_creates_and_publishes_peserta_cannot(trainer_client, peserta_client, peserta):
+def test_trainer_creates_and_publishes_peserta_cannot(
+    trainer_client, peserta_client, commander_client, peserta
+):
     start = (timezone.now() + timedelta(days=3)).isoformat()
     end = (timezone.now() + timedelta(days=3, hours=2)).isoformat()
     payload = {
@@ -60,8 +62,14 @@ def test_trainer_creates_and_publishes_peserta_cannot(trainer_client, peserta_cl
     pk = response.json()["id"]
     assert trainer_client.post(f"{API}{pk}/publish/").status_code == 200
     assert Participant.objects.filter(session_id=pk, personnel=peserta).exists()
+    # Polda Kalbar is outside the Peserta's scope: it does not exist for them.
     refused = peserta_client.post(API, payload, format="json")
-    assert refused.status_code == 400 and "tidak dapat menjadwalkan" in refused.json()["detail"]
+    assert refused.status_code == 400 and "does not exist" in refused.json()["host_unit"][0]
+    # The Kapolres sees Polres Sanggau but schedules nothing: the service says so.
+    own = commander_client.post(
+        API, {**payload, "host_unit": "POLRES-SANGGAU", "invited_units": []}, format="json"
+    )
+    assert own.status_code == 400 and "tidak dapat menjadwalkan" in own.json()["detail"]
     bad = trainer_client.post(
         API, {**payload, "zoom_join_url": "https://zoom.evil/j/1"}, format="json"
     )
