@@ -8,6 +8,12 @@ into a throwaway SQLite database in a temporary folder (migrated, reference data
 rows/s for: parsing with the csv module alone (the baseline), this project's reader alone, the
 full import that creates everyone, a dry run, a re-import that changes nothing, and a re-import
 in which a tenth of the people transfer (mutasi); each with its ratio to the baseline.
+
+Then the same list as an XLSX workbook (XlsxWriter, shared strings, NRP as text) and as one with
+inline strings (XlsxWriter's constant_memory mode): this project's reader against iterating the
+first sheet with openpyxl's read-only mode (the baseline of that table), both in this run; and an
+XLSX bomb (one row declaring `--bomb-mb` MB of cells) with the reader's time and peak Python
+memory (tracemalloc) until it refuses the file.
 """
 
 import argparse
@@ -17,6 +23,8 @@ import random
 import statistics
 import tempfile
 import time
+import tracemalloc
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,6 +94,89 @@ def to_csv_bytes(rows: list[list[str]]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
+def to_xlsx_bytes(rows: list[list[str]], *, inline: bool = False) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": inline})
+    sheet = workbook.add_worksheet()
+    for index, row in enumerate([["NRP", "NAMA", "PANGKAT", "JABATAN", "SATUAN"], *rows]):
+        sheet.write_row(index, 0, row)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def xlsx_bomb(megabytes: int) -> bytes:
+    """A workbook whose first sheet is one row of `megabytes` MB of numeric cells (numbered, so
+    the sheet packs about 80:1, as a hand-made bomb does, and passes a check of the
+    archive's declared ratio alone)."""
+    cells, size, index = [], 0, 0
+    while size < megabytes * 1024 * 1024:
+        cell = f"<c><v>{index % 300}</v></c>".encode()
+        cells.append(cell)
+        size += len(cell)
+        index += 1
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        + b"".join(cells)
+        + b"</row></sheetData></worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def openpyxl_read_only(data: bytes) -> int:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+    )
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        return sum(1 for _ in sheet.iter_rows(max_col=60, values_only=True)) - 1
+    finally:
+        workbook.close()
+
+
+def peak_memory(action: Callable[[], object]) -> tuple[float, int, str]:
+    """Wall time, peak traced Python memory and the outcome ("ok" or the refusal)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        action()
+        outcome = "read"
+    except Exception as exc:  # noqa: BLE001 - the outcome is printed, whatever it is
+        outcome = f"refused: {exc}"[:100]
+    seconds = time.perf_counter() - started
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak, outcome
+
+
 def timed(action: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
     """Median wall time over `repeat` runs, and the last run's return value."""
     times, value = [], None
@@ -100,6 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20221107)
+    parser.add_argument("--bomb-mb", type=int, default=10)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="polri-belajar-bench-") as folder:
@@ -155,6 +247,24 @@ def main() -> None:
                 f"{label:34} {seconds:8.3f} {count / seconds:10,.0f} {seconds / baseline:12.1f}x"
                 f"  {note}"
             )
+
+        print(f"\n{'XLSX reader':34} {'seconds':>8} {'rows/s':>10} {'x openpyxl':>13}")
+        for label, workbook in (
+            ("shared strings", to_xlsx_bytes(rows)),
+            ("inline strings", to_xlsx_bytes(rows, inline=True)),
+        ):
+            assert openpyxl_read_only(workbook) == count
+            base, _ = timed(lambda workbook=workbook: openpyxl_read_only(workbook), repeat=3)
+            mine, parsed_file = timed(lambda workbook=workbook: parse_personnel_file(workbook), 3)
+            assert len(parsed_file.rows) == count
+            for name, seconds in ((f"openpyxl read-only ({label})", base), (label, mine)):
+                print(f"{name:34} {seconds:8.3f} {count / seconds:10,.0f} {seconds / base:12.2f}x")
+        bomb = xlsx_bomb(args.bomb_mb)
+        seconds, peak, outcome = peak_memory(lambda: parse_personnel_file(bomb))
+        print(
+            f"\nXLSX bomb: {len(bomb) / 1024:,.0f} KiB declaring {args.bomb_mb} MB in one row: "
+            f"{seconds:.3f} s, peak {peak / 1024 / 1024:,.1f} MiB traced; {outcome}"
+        )
 
 
 if __name__ == "__main__":

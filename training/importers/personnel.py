@@ -4,9 +4,12 @@ SATUAN columns. Pure: bytes in, rows with their line numbers out; nothing here t
 - CSV: UTF-8 with or without BOM; comma, semicolon or tab (sniffed from the header row; Excel's
   "sep=;" first line is honoured). Other encodings (UTF-16 with or without a byte order mark,
   Windows-1252) are refused with a message saying how to save the file as UTF-8.
-- XLSX: the first sheet, read in openpyxl's streaming (read_only) mode, after checking the
-  archive's headers (number of parts, declared unpacked size, and that size relative to the
-  file's) so a zip bomb is refused before anything is inflated.
+- XLSX: the first sheet (found through workbook.xml and its relationships), streamed by
+  `training.importers.xlsx` with memory bounded by the cells kept, after checking the archive's
+  headers (number of parts, declared unpacked size, and that size relative to the file's) so a
+  zip bomb is refused before anything is inflated; a row of more than `MAX_XLSX_CELLS_PER_ROW`
+  cells, more than `MAX_XLSX_ROWS` rows, `MAX_XLSX_SHARED_STRINGS` shared strings or
+  `MAX_XLSX_INFLATED_BYTES` read, or XML with a DOCTYPE, is refused with its reason.
 - Programs, web pages and SVG/XML documents are refused whatever their name
   (training.uploads.refuse_non_text), as material uploads refuse them.
 - The header row may sit below title rows ("DAFTAR PERSONEL POLRES SANGGAU"): the first row in
@@ -32,13 +35,19 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from training.errors import ApplicationError
+from training.importers import xlsx
 from training.uploads import refuse_non_text, refuse_zip_bomb, utf16_codec
 
 # The default of settings.PERSONNEL_IMPORT_MAX_BYTES; `max_file_bytes()` is the limit in force.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024  # declared, all parts
+MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024  # read: the sheet, its strings and styles
+MAX_XLSX_CELLS_PER_ROW = 16_384  # Excel's last column
+MAX_XLSX_SHARED_STRINGS = 500_000
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
+# <row> elements read from a sheet: the data rows plus room for title and blank rows.
+MAX_XLSX_ROWS = 2 * MAX_ROWS
 HEADER_SCAN_ROWS = 20
 # Spreadsheets often carry formatted but empty rows down to row 1,048,576: stop after this many.
 MAX_TRAILING_EMPTY_ROWS = 1_000
@@ -214,39 +223,25 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    # Imported here: openpyxl is only needed for spreadsheets.
-    import openpyxl
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ApplicationError(_("The file is damaged or is not an Excel (.xlsx) file.")) from exc
-    # zipfile never inflates an entry past its declared size, so the headers bound the work.
-    if sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED_BYTES:
-        raise ApplicationError(
-            _("The spreadsheet is too large once unpacked. Split it into smaller files.")
+    with archive:
+        infos = archive.infolist()
+        # The headers first: zipfile never inflates an entry past its declared size, and
+        # the reader counts what it inflates besides.
+        if sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED_BYTES:
+            raise ApplicationError(xlsx.too_large_message())
+        refuse_zip_bomb(infos, archive_size=len(data))  # too many parts, or packed too tightly
+        yield from xlsx.read_first_sheet(
+            archive,
+            max_columns=MAX_COLUMNS,
+            max_rows=MAX_XLSX_ROWS,
+            max_cells_per_row=MAX_XLSX_CELLS_PER_ROW,
+            max_shared_strings=MAX_XLSX_SHARED_STRINGS,
+            max_inflated_bytes=MAX_XLSX_INFLATED_BYTES,
         )
-    refuse_zip_bomb(infos, archive_size=len(data))  # too many parts, or packed too tightly
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken file
-        raise ApplicationError(
-            _("The spreadsheet cannot be read (%(error)s). Save it again as .xlsx or CSV UTF-8.")
-            % {"error": type(exc).__name__}
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise ApplicationError(_("The spreadsheet has no sheets."))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        for line, cells in enumerate(rows, start=1):
-            yield line, list(cells)
-    finally:
-        workbook.close()
 
 
 # --- Shared ------------------------------------------------------------------------------------

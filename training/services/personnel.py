@@ -20,10 +20,10 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import path_contains
 from training.errors import ApplicationError
 from training.importers.personnel import (
     COLUMN_LABELS,
@@ -120,7 +120,9 @@ def personnel_import(
 
     `source` is the file's bytes, a binary file object, or an already parsed file. `actor` is the
     person importing (None for the command line, which acts as an Admin); when it is an Operator,
-    every row's unit and every existing person it changes must lie in the actor's subtree.
+    every row's unit and every existing person it changes must lie in the actor's subtree, and
+    a row that would change an Admin, a Pimpinan or a Pelatih is refused (unless the Operator is
+    also the Pimpinan of a unit above that person). Preview and apply run the same checks.
     Raises ApplicationError only when `actor` may not import at all; everything wrong with the
     file comes back in `ImportResult.errors`, and then nothing has been written.
     """
@@ -152,7 +154,7 @@ def personnel_import(
 
     valid, problems = _validate(parsed.rows, actor=actor)
     existing = _existing_by_nrp([row.nrp for row in valid])
-    problems += _scope_problems(valid, existing, actor=actor)
+    problems += _scope_problems(valid, existing, actor=actor, has_position=parsed.has_position)
     if problems:
         result.errors = sorted(problems, key=lambda problem: problem.line or 0)
         return result
@@ -315,26 +317,33 @@ def _existing_by_nrp(nrps: list[str]) -> dict[str, dict[str, Any]]:
     return existing
 
 
+# Roles whose records an Operator may not change through an import: the people who lead, train
+# and administer. An Admin, or the Pimpinan of a unit above the person's, may.
+PROTECTED_ROLES = (Role.ADMIN, Role.PIMPINAN, Role.PELATIH)
+
+
 def _scope_problems(
-    valid: list[_Valid], existing: dict[str, dict[str, Any]], *, actor: Personnel | None
+    valid: list[_Valid],
+    existing: dict[str, dict[str, Any]],
+    *,
+    actor: Personnel | None,
+    has_position: bool,
 ) -> list[ImportProblem]:
-    """An Operator may change only people already in their area, and never an Admin's record."""
+    """An Operator may change only people already in their area; and a change to someone who
+    holds a protected role (Admin, Pimpinan, Pelatih) is refused unless the Operator is also
+    the Pimpinan of a unit above both the person's unit and the unit the row names. A row that
+    changes nothing is never refused for the role (the whole unit's list may be re-imported)."""
     if actor is None or actor.is_admin:
         return []
-    area = actor.unit.path
-    protected: set[str] = set()
-    for chunk in _chunks(list(existing)):
-        protected.update(
-            Personnel.objects.filter(nrp__in=chunk)
-            .filter(Q(is_superuser=True) | Q(groups__name=Role.ADMIN))
-            .values_list("nrp", flat=True)
-        )
+    roles = _protected_roles_by_nrp(list(existing))
     problems = []
     for row in valid:
         current = existing.get(row.nrp)
         if current is None:
             continue
-        if row.nrp in protected:
+        held = roles.get(row.nrp, set())
+        changes = bool(_changed_fields(row, current, has_position=has_position))
+        if changes and Role.ADMIN in held:
             problems.append(
                 ImportProblem(
                     line=row.line,
@@ -342,7 +351,7 @@ def _scope_problems(
                     % {"nrp": row.nrp},
                 )
             )
-        elif not (current["unit__path"] and current["unit__path"].startswith(area)):
+        elif not path_contains(actor.unit, current["unit__path"]):
             problems.append(
                 ImportProblem(
                     line=row.line,
@@ -353,7 +362,62 @@ def _scope_problems(
                     % {"nrp": row.nrp, "unit": current["unit__name"] or _("no unit")},
                 )
             )
+        elif changes and held and not _commands_above(actor, current["unit__path"], row.unit):
+            problems.append(
+                ImportProblem(
+                    line=row.line,
+                    message=_(
+                        "NRP %(nrp)s holds the %(role)s role; only an Admin or the Pimpinan of "
+                        "a unit above %(unit)s may change this record"
+                    )
+                    % {
+                        "nrp": row.nrp,
+                        "role": " / ".join(sorted(held)),
+                        "unit": current["unit__name"],
+                    },
+                )
+            )
     return problems
+
+
+def _protected_roles_by_nrp(nrps: list[str]) -> dict[str, set[str]]:
+    """NRP → the protected roles that person holds (a superuser counts as an Admin)."""
+    held: dict[str, set[str]] = {}
+    through = Personnel.groups.through
+    for chunk in _chunks(nrps):
+        for nrp, role in through.objects.filter(
+            personnel__nrp__in=chunk, group__name__in=PROTECTED_ROLES
+        ).values_list("personnel__nrp", "group__name"):
+            held.setdefault(nrp, set()).add(role)
+        for nrp in Personnel.objects.filter(nrp__in=chunk, is_superuser=True).values_list(
+            "nrp", flat=True
+        ):
+            held.setdefault(nrp, set()).add(Role.ADMIN)
+    return held
+
+
+def _commands_above(actor: Personnel, current_path: str | None, target: Unit) -> bool:
+    """True when `actor` is a Pimpinan whose unit lies strictly above both units."""
+    if not actor.has_role(Role.PIMPINAN) or actor.unit is None:
+        return False
+    return all(
+        path_contains(actor.unit, path) and path != actor.unit.path
+        for path in (current_path, target.path)
+    )
+
+
+def _wanted(row: _Valid, *, has_position: bool) -> dict[str, Any]:
+    """The fields an import writes for a row, with the row's values."""
+    wanted: dict[str, Any] = {"name": row.name, "rank_id": row.rank.pk, "unit_id": row.unit.pk}
+    if has_position:
+        wanted["position"] = row.position or ""
+    return wanted
+
+
+def _changed_fields(row: _Valid, current: dict[str, Any], *, has_position: bool) -> list[str]:
+    """The fields of `current` (an `_existing_by_nrp` value) the row would change."""
+    wanted = _wanted(row, has_position=has_position)
+    return [key for key, value in wanted.items() if current[key] != value]
 
 
 @dataclass
@@ -372,15 +436,14 @@ def _plan(valid: list[_Valid], existing: dict[str, dict[str, Any]], *, has_posit
         if current is None:
             plan.to_create.append(row)
             continue
-        wanted = {"name": row.name, "rank_id": row.rank.pk, "unit_id": row.unit.pk}
-        if has_position:
-            wanted["position"] = row.position or ""
-        changed = [key for key, value in wanted.items() if current[key] != value]
+        changed = _changed_fields(row, current, has_position=has_position)
         if not changed:
             plan.unchanged += 1
             continue
         plan.changed_fields.update(changed)
-        # bulk_update writes only the listed fields, so a bare instance with the pk suffices.
+        # bulk_update writes only the listed fields, so a bare instance with the pk suffices;
+        # every field is set because the listed fields are the union of all rows' changes.
+        wanted = _wanted(row, has_position=has_position)
         plan.to_update.append(Personnel(pk=current["id"], nrp=row.nrp, **wanted))
     return plan
 
