@@ -22,6 +22,7 @@ from django import forms
 from django.db import DataError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 ID_MAX = 2**63 - 1  # BigAutoField
@@ -103,6 +104,7 @@ class IntegerFormField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": ID_MAX})
 class IdFilter(django_filters.NumberFilter):
     """Filter by an id (e.g. `?session=12` on `participant__session_id`): a bounded integer,
     so a 25-digit value is a 400 with a message rather than a failing query."""
