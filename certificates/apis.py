@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.client import client_address
+from core.fields import IdFilter
 from sessions.models import Participant
 from sessions.selectors import sessions_visible_to
 
@@ -67,7 +68,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(field_name="participant__session_id")
+    session = IdFilter(field_name="participant__session_id")
     status = django_filters.ChoiceFilter(choices=Certificate.Status.choices)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.client import client_address
+from core.fields import parse_id
 from sessions.models import TrainingSession
 from sessions.selectors import sessions_visible_to
 from training.errors import ApplicationError
@@ -59,9 +60,9 @@ def certificate_list(request):
     status = request.GET.get("status", "")
     if status in Certificate.Status.values:
         qs = qs.filter(status=status)
-    session_id = request.GET.get("session", "")
-    if session_id.isdigit():
-        qs = qs.filter(participant__session_id=int(session_id))
+    session_id = parse_id(request.GET.get("session"), name=_("session"))
+    if session_id is not None:
+        qs = qs.filter(participant__session_id=session_id)
     text = request.GET.get("q", "").strip()
     if text:
         qs = qs.filter(
@@ -78,7 +79,7 @@ def certificate_list(request):
             "statuses": Certificate.Status.choices,
             "status": status,
             "q": text,
-            "session_id": session_id,
+            "session_id": session_id or "",
         },
     )
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.nul.RejectNulMiddleware",
+    "config.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.i18n.ChosenLanguageMiddleware",
@@ -151,9 +152,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Django REST Framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
-        "config.nul.StrictJSONParser",
-        "config.nul.StrictFormParser",
-        "config.nul.StrictMultiPartParser",
+        "core.parsers.StrictJSONParser",
+        "core.parsers.StrictFormParser",
+        "core.parsers.StrictMultiPartParser",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

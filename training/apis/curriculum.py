@@ -25,7 +25,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.nul import StrictFormParser, StrictMultiPartParser
+from core.fields import IdField, parse_id
+from core.parsers import StrictFormParser, StrictMultiPartParser
 from core.relations import ScopedPrimaryKeyRelatedField
 from training.errors import ApplicationError
 from training.models import Material, MaterialRead, MaterialVersion, Module, Personnel
@@ -38,7 +39,7 @@ from training.selectors.curriculum import (
     modules_visible_to,
 )
 from training.services import curriculum as services
-from training.services.curriculum import UNSET
+from training.services.curriculum import MAX_HOURS, UNSET
 from training.views.curriculum import version_response
 
 # --- Output -------------------------------------------------------------------------------
@@ -138,6 +139,9 @@ class MaterialSerializer(serializers.ModelSerializer):
 
 # --- Input --------------------------------------------------------------------------------
 
+# A module with more materials than this is not one anybody reorders by hand.
+MAX_MATERIALS_ORDERED = 1000
+
 
 class ModuleCreateInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=64)
@@ -149,7 +153,7 @@ class ModuleCreateInputSerializer(serializers.Serializer):
     tags = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
     )
-    hours = serializers.IntegerField(min_value=1, required=False, default=1)
+    hours = serializers.IntegerField(min_value=1, max_value=MAX_HOURS, required=False, default=1)
     is_active = serializers.BooleanField(required=False, default=True)
     owner = ScopedPrimaryKeyRelatedField(
         scope=personnel_visible_to,
@@ -164,7 +168,7 @@ class ModuleUpdateInputSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True)
     objectives = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
-    hours = serializers.IntegerField(min_value=1, required=False)
+    hours = serializers.IntegerField(min_value=1, max_value=MAX_HOURS, required=False)
     is_active = serializers.BooleanField(required=False)
     owner = ScopedPrimaryKeyRelatedField(
         scope=personnel_visible_to,
@@ -204,7 +208,8 @@ class MaterialUpdateInputSerializer(serializers.Serializer):
 
 class MaterialOrderInputSerializer(serializers.Serializer):
     order = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
+        max_length=MAX_MATERIALS_ORDERED,
         help_text="Ids of all the module's active materials, in the new order.",
     )
 
@@ -431,11 +436,9 @@ class MaterialDownloadApi(APIView):
         if material.is_link:
             raise ApplicationError(_("This material is a link, not a file; open its url."))
         versions = material_versions_visible_to(user=request.user, material=material)
-        number = request.query_params.get("version")
-        if number:
-            if not number.isdigit():
-                raise ApplicationError(_("The version must be a number."))
-            version = get_object_or_404(versions, number=int(number))
+        number = parse_id(request.query_params.get("version"), name=_("version"))
+        if number is not None:
+            version = get_object_or_404(versions, number=number)
         else:
             version = get_object_or_404(versions, pk=material.current_version_id)
         range_header = request.headers.get("Range", "")

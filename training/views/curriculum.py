@@ -72,7 +72,9 @@ class ModuleForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Separated by commas."),
     )
-    hours = forms.IntegerField(label=gettext_lazy("Hours (JP)"), min_value=1, initial=1)
+    hours = forms.IntegerField(
+        label=gettext_lazy("Hours (JP)"), min_value=1, max_value=services.MAX_HOURS, initial=1
+    )
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
@@ -182,7 +184,9 @@ def _editable_material(request: HttpRequest, pk: int) -> Material:
     return material
 
 
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits, at most 19 (any byte offset fits): a longer "number" is no range, and int() of
+# thousands of digits would raise.
+RANGE_RE = re.compile(r"^bytes=([0-9]{0,19})-([0-9]{0,19})$")
 # A stored file opened in the browser runs nothing and loads nothing else; `object-src 'self'`
 # lets the browser's own PDF viewer show a PDF (the site-wide policy says 'none').
 FILE_POLICY = (
