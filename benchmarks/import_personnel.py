@@ -56,7 +56,7 @@ def unit_cells() -> list[str]:
 
     kalbar = Unit.objects.get(code="POLDA-KALBAR")
     cells = []
-    for unit in Unit.objects.filter(path__startswith=kalbar.path).select_related("parent"):
+    for unit in Unit.objects.subtree_of(kalbar).select_related("parent"):
         cells.append(unit.code)
         if unit.kind == Unit.Kind.POLSEK:
             cells.append(f"{unit.name}, {unit.parent.name}")

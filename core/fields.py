@@ -6,6 +6,7 @@ SQLite, DataError on PostgreSQL) as a 500. Every integer a client sends is check
 
 - `parse_id(value)`: a query-string id (`?session=12`), `None` when absent; `InvalidId` (a 400
   with its message, in the API and on the pages) for anything but 1 … 2**63-1 in ASCII digits;
+- `id_or_none(value)`: the same bounds, None instead of a refusal (filters a page ignores);
 - `IdField` / `IntegerField` (DRF) and `IdFormField` / `IntegerFormField` (Django forms): the
   same bounds as fields, defaults a plain `IntegerField` lacks;
 - `IdFilter` (django-filter): an id filter through `IdFormField` (django-filter's NumberFilter
@@ -64,6 +65,22 @@ def parse_id(value: str | None, *, name: str = "id") -> int | None:
             % {"value": _shown(value), "name": name, "max": ID_MAX}
         )
     return number
+
+
+def id_or_none(value: object) -> int | None:
+    """The id `value` names (an int, or ASCII digits), or None when it names none: empty, not a
+    whole number, zero, negative or beyond 2**63-1. For values a page may simply ignore (a list
+    filter, a choice in a form) where `parse_id` would refuse the request."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1 <= value <= ID_MAX else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_id(value)
+    except InvalidId:
+        return None
 
 
 class IdField(serializers.IntegerField):

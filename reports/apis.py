@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ids import ID_MAX
+from core.fields import IdField
 from training.models import Unit
 from training.selectors import units_visible_to, user_sees_subtree
 
@@ -29,8 +29,8 @@ from .services import CONTENT_TYPES, report_job_request
 
 class FilterInputSerializer(serializers.Serializer):
     unit = serializers.CharField(required=False, help_text="Unit code; default: your own unit")
-    session = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    module = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    session = IdField(required=False)
+    module = IdField(required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 

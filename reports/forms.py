@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.ids import ID_MAX
+from core.fields import IdFormField
 from training.errors import ApplicationError
 
 from .selectors import ReportFilter, report_filter_clean
@@ -13,12 +13,8 @@ class ReportFilterForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), required=False, max_length=64)
     # Integer fields with a select widget: a drill-down may carry a session that is not among
     # the recent ones offered, and that is fine.
-    session = forms.IntegerField(
-        label=_("Session"), required=False, min_value=1, max_value=ID_MAX, widget=forms.Select
-    )
-    module = forms.IntegerField(
-        label=_("Module"), required=False, min_value=1, max_value=ID_MAX, widget=forms.Select
-    )
+    session = IdFormField(label=_("Session"), required=False, widget=forms.Select)
+    module = IdFormField(label=_("Module"), required=False, widget=forms.Select)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -6,9 +6,6 @@ Writes call `sessions.services`; domain refusals become 400s (config.api.excepti
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
@@ -18,12 +15,12 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.nul import StrictFormParser, StrictMultiPartParser
+from core.parsers import StrictFormParser, StrictMultiPartParser
+from core.relations import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from training.models import Module, Personnel, Unit
 from training.selectors import modules_visible_to, personnel_visible_to, units_visible_to
 
 from . import selectors, services
-from .ids import MAX_ID
 from .models import Participant, TrainingSession, ViconPoint
 from .services.scheduling import OPTION_FIELDS
 from .timefmt import format_local
@@ -34,64 +31,12 @@ def _session_for(request, pk: int) -> TrainingSession:
 
 
 # --- scoped related fields ---------------------------------------------------------------------
-def _requesting_user(context: dict):
-    request = context.get("request")
-    return getattr(request, "user", None) or AnonymousUser()
-
-
-class _ScopedQuerysetMixin:
-    """A related field whose choices come from a scoped selector for the requesting user
-    (`context["request"].user`): `scope(user=..., context=...)` returns the queryset. An id
-    outside the user's scope is refused exactly like one that does not exist. The declared
-    `queryset` is an empty one of the same model (it names the model for the schema); without a
-    request in the context the field accepts nothing."""
-
-    def __init__(self, *, scope: Callable[..., QuerySet], **kwargs) -> None:
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        # Built once per serializer instance: a list of marks asks once, not once per row.
-        if getattr(self, "_scoped_queryset", None) is None:
-            self._scoped_queryset = self.scope(
-                user=_requesting_user(self.context), context=self.context
-            )
-        return self._scoped_queryset
-
-
-class ScopedSlugRelatedField(_ScopedQuerysetMixin, serializers.SlugRelatedField):
-    pass
-
-
-class ScopedPrimaryKeyRelatedField(_ScopedQuerysetMixin, serializers.PrimaryKeyRelatedField):
-    """Ids are whole numbers from 1 to 2**63 - 1; anything else is a 400 before any query."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_ID))
-        super().__init__(**kwargs)
-
-
-def _units_in_scope(*, user, context) -> QuerySet[Unit]:
-    return units_visible_to(user=user)
-
-
-def _personnel_in_scope(*, user, context) -> QuerySet[Personnel]:
-    return personnel_visible_to(user=user)
-
-
-def _modules_in_scope(*, user, context) -> QuerySet[Module]:
-    return modules_visible_to(user=user)
-
-
 def _markable_participants(*, user, context) -> QuerySet[Participant]:
+    """The participants of the session being marked (`context["session"]`) the user may mark."""
     session = context.get("session")
     if session is None:
         return Participant.objects.none()
     return selectors.participants_markable_by(user=user, session=session)
-
-
-def _vicon_points_in_scope(*, user, context) -> QuerySet[ViconPoint]:
-    return selectors.vicon_points_for(user=user)
 
 
 def _minutes_field(**kwargs) -> serializers.IntegerField:
@@ -170,14 +115,14 @@ class SessionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     host_unit = ScopedSlugRelatedField(
-        slug_field="code", queryset=Unit.objects.none(), scope=_units_in_scope
+        slug_field="code", queryset=Unit.objects.none(), scope=units_visible_to
     )
     start_at = serializers.DateTimeField()
     end_at = serializers.DateTimeField()
     led_by = ScopedSlugRelatedField(
         slug_field="nrp",
         queryset=Personnel.objects.none(),
-        scope=_personnel_in_scope,
+        scope=personnel_visible_to,
         required=False,
         allow_null=True,
     )
@@ -193,7 +138,7 @@ class SessionWriteSerializer(serializers.Serializer):
     invited_units = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Unit.objects.none(),
-        scope=_units_in_scope,
+        scope=units_visible_to,
         many=True,
         required=False,
         default=list,
@@ -201,7 +146,7 @@ class SessionWriteSerializer(serializers.Serializer):
     modules = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Module.objects.none(),
-        scope=_modules_in_scope,
+        scope=modules_visible_to,
         many=True,
         required=False,
         default=list,
@@ -221,12 +166,12 @@ class SessionListQuerySerializer(serializers.Serializer):
     unit = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Unit.objects.none(),
-        scope=_units_in_scope,
+        scope=units_visible_to,
         required=False,
         allow_null=True,
     )
     module = ScopedPrimaryKeyRelatedField(
-        queryset=Module.objects.none(), scope=_modules_in_scope, required=False, allow_null=True
+        queryset=Module.objects.none(), scope=modules_visible_to, required=False, allow_null=True
     )
     mine = serializers.CharField(required=False, default="", max_length=8)
 
@@ -407,13 +352,13 @@ class MarkSerializer(serializers.Serializer):
     one of the user's units' rooms; any other id "does not exist"."""
 
     participant = ScopedPrimaryKeyRelatedField(
-        queryset=Participant.objects.none(), scope=_markable_participants
+        queryset=Participant.objects.none(), scope=_markable_participants, uses_context=True
     )
     status = serializers.ChoiceField(choices=Participant.AttendanceStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=255)
     vicon_point = ScopedPrimaryKeyRelatedField(
         queryset=ViconPoint.objects.none(),
-        scope=_vicon_points_in_scope,
+        scope=selectors.vicon_points_for,
         required=False,
         allow_null=True,
     )

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from core.scope import path_contains, subtree_q
 from training.models import Module, Personnel, Unit
 from training.services.demo import DEMO_ACCOUNTS, demo_scale_nrps
 from training.services.demo_people import stable_fraction
@@ -183,7 +184,7 @@ def sessions_demo_seed(*, stdout: Callable[[str], None] | None = None, scale: st
             if session.end_at < now and operator is not None:
                 ids = list(
                     Participant.objects.filter(
-                        session=session, unit__path__startswith=operator.unit.path
+                        subtree_q(operator.unit, via="unit"), session=session
                     ).values_list("pk", flat=True)
                 )
                 statuses = ["HADIR"] * 6 + ["TERLAMBAT", "IZIN", "SAKIT", "DINAS"]
@@ -249,7 +250,7 @@ def _series_session_create(
 def _turnouts(polda: Unit) -> dict[int, float]:
     """Unit id → share of its people who attend, for every unit of the Polda (one query)."""
     shares: dict[int, float] = {}
-    units = Unit.objects.filter(path__startswith=polda.path).order_by("path")
+    units = Unit.objects.subtree_of(polda).order_by("path")
     for pk, code, parent_id in units.values_list("pk", "code", "parent_id"):
         if code in TURNOUT:
             shares[pk] = TURNOUT[code]
@@ -315,7 +316,7 @@ def _series_attendance_record(
             present = status in (Status.HADIR, Status.TERLAMBAT)
             minutes = session.duration_minutes - (25 if status == Status.TERLAMBAT else 5)
             mark = AttendanceMark(participant.pk, status, minutes=minutes if present else None)
-            mine = sanggau and participant.unit.path.startswith(sanggau)
+            mine = path_contains(sanggau, participant.unit)
             (by_operator if mine else by_trainer).append(mark)
     after = session.end_at + timedelta(minutes=30)
     if by_operator:

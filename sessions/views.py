@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.fields import id_or_none
 from training.errors import ApplicationError
 from training.models import Role
 from training.selectors import modules_visible_to, units_visible_to
@@ -19,7 +20,6 @@ from . import selectors, services
 from .calendar import calendar_for
 from .extensions import session_links
 from .forms import SessionForm, ZoomUploadForm
-from .ids import parse_id
 from .models import CalendarFeed, Participant, SessionModule, TrainingSession, ZoomImport
 
 WHEN_CHOICES = ("upcoming", "today", "past")
@@ -42,10 +42,10 @@ def session_list(request):
     # Filters are looked up in the viewer's scope; an unknown, foreign or impossible id is no
     # filter at all (the form offers only the viewer's own choices).
     units = units_visible_to(user=request.user)
-    unit_id = parse_id(request.GET.get("unit", ""))
+    unit_id = id_or_none(request.GET.get("unit", ""))
     unit = units.filter(pk=unit_id).first() if unit_id else None
     modules = modules_visible_to(user=request.user).filter(is_active=True)
-    module_id = parse_id(request.GET.get("module", ""))
+    module_id = id_or_none(request.GET.get("module", ""))
     module = modules.filter(pk=module_id).first() if module_id else None
     mine = request.GET.get("mine") == "1"
     sessions = selectors.session_list(
@@ -268,7 +268,7 @@ def attendance_sheet(request, pk: int):
             if not status:
                 continue
             vicon = request.POST.get(f"vicon-{p.pk}", "").strip()
-            vicon_id = parse_id(vicon)
+            vicon_id = id_or_none(vicon)
             if vicon and vicon_id is None:
                 # Not an id at all: refused like an id of a room that is not the user's.
                 error = _("That vicon point is not one of your units' rooms.")
@@ -312,7 +312,7 @@ def zoom_import(request, pk: int):
     form = ZoomUploadForm(user=request.user)
     context = {"session": session, "form": form, "problems": [], "error": ""}
     if request.method == "POST" and "confirm" in request.POST:
-        confirm = parse_id(request.POST["confirm"])
+        confirm = id_or_none(request.POST["confirm"])
         # Unconfirmed previews are purged after SESSIONS_ZOOM_PREVIEW_MAX_AGE_HOURS.
         upload = ZoomImport.objects.filter(pk=confirm, session=session).first() if confirm else None
         decisions = {

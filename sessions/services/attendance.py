@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.fields import id_or_none
 from training.errors import ApplicationError
 from training.models import Personnel
 
-from ..ids import parse_id
 from ..models import Participant, TrainingSession
 from ..selectors import participants_markable_by, user_can_mark_attendance, vicon_points_for
 from ..timefmt import format_local
@@ -122,7 +122,7 @@ def attendance_mark_bulk(
         p.pk: p
         for p in participants_markable_by(user=user, session=session)
         # An id no row can have (above 2**63 - 1) is simply missing, not a database error.
-        .filter(pk__in=[pid for pid in ids if parse_id(pid)])
+        .filter(pk__in=[pid for pid in ids if id_or_none(pid)])
         .select_for_update(of=("self",))
         .order_by("pk")  # one lock order for every bulk locker (a Zoom import too): no deadlock
     }
@@ -136,7 +136,7 @@ def attendance_mark_bulk(
     vicon_ids = {m.vicon_point_id for m in marks if m.vicon_point_id}
     allowed_vicon = set(
         vicon_points_for(user=user)
-        .filter(pk__in=[pk for pk in vicon_ids if parse_id(pk)])
+        .filter(pk__in=[pk for pk in vicon_ids if id_or_none(pk)])
         .values_list("pk", flat=True)
     )
     if vicon_ids - allowed_vicon:

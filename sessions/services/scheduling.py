@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import subtree_q
 from training.errors import ApplicationError
 from training.models import Module, Personnel, Unit
 from training.selectors import modules_visible_to, personnel_visible_to, unit_is_visible_to
@@ -360,10 +361,9 @@ def session_cancel(*, session: TrainingSession, user: Personnel, reason: str) ->
 
 
 def _eligible_q(session: TrainingSession) -> Q:
-    paths = list(session.invited_units.values_list("path", flat=True))
     q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit__path__startswith=path)
+    for path in session.invited_units.values_list("path", flat=True):
+        q |= subtree_q(path, via="unit")
     return q
 
 

@@ -27,11 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fields import id_or_none
 from training.errors import ApplicationError
 from training.models import Personnel, Rank
 from training.uploads import UploadRefused, refuse_non_text
 
-from ..ids import parse_id
 from ..importers.zoom import (
     ZoomReport,
     ZoomReportError,
@@ -481,7 +481,7 @@ def zoom_import_confirm(
     for key, choice in (decisions or {}).items():
         if not choice:
             continue
-        kind, target = choice[:1], parse_id(choice[1:])
+        kind, target = choice[:1], id_or_none(choice[1:])
         if target is None or kind not in ("p", "v"):
             raise ApplicationError(_("Invalid choice for %(name)s.") % {"name": key[:255]})
         if kind == "p" and target not in participants:
