@@ -120,7 +120,7 @@ class QuizDetailApi(generics.RetrieveAPIView):
 
 class DealtChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    text = serializers.CharField(help_text="Safe HTML")
+    text = serializers.CharField(help_text="HTML: the answer's plain text, escaped.")
 
 
 class DealtItemSerializer(DealtChoiceSerializer):
@@ -131,11 +131,14 @@ class DealtQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     type = serializers.CharField()
-    text = serializers.CharField(help_text="Safe HTML")
+    text = serializers.CharField(help_text="Safe HTML (a small sanitised subset).")
     response = serializers.DictField()
     choices = DealtChoiceSerializer(many=True, required=False)
     items = DealtItemSerializer(many=True, required=False)
-    options = serializers.ListField(child=serializers.CharField(), required=False)
+    options = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Matching: the matches as plain text (not HTML); a response sends one back.",
+    )  # fmt: skip
 
 
 class AttemptSerializer(serializers.Serializer):
@@ -151,9 +154,12 @@ class AttemptSerializer(serializers.Serializer):
 
 class ReviewQuestionSerializer(DealtQuestionSerializer):
     fraction = serializers.DecimalField(max_digits=6, decimal_places=5, allow_null=True)
-    feedback = serializers.ListField(child=serializers.CharField())
-    general_feedback = serializers.CharField()
-    correct = serializers.ListField(child=serializers.CharField(), required=False)
+    feedback = serializers.ListField(child=serializers.CharField(), help_text="Safe HTML.")
+    general_feedback = serializers.CharField(help_text="Safe HTML.")
+    correct = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="HTML: each right answer's plain text, escaped.",
+    )  # fmt: skip
 
 
 class ReviewSerializer(serializers.Serializer):
