@@ -16,15 +16,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
-from sessions.selectors import sessions_visible_to
+from sessions.selectors import session_can_manage, sessions_visible_to
 from training.models import Module
 
 from . import presentation
-from .models import Attempt, Category, Quiz
+from .fields import ScopedPrimaryKeyRelatedField
+from .models import Attempt, Quiz
 from .selectors import (
     attempt_for_user,
     attempts_for_manager,
     bank_can_manage,
+    categories_for_user,
+    quiz_can_manage,
     quiz_can_view_results,
     quizzes_visible_to,
     statistics_visible_to,
@@ -37,6 +40,11 @@ from .services import (
     quiz_create,
     quiz_statistics_compute,
     quiz_update,
+)
+from .services.quizzes import (
+    MAX_ATTEMPTS_ALLOWED,
+    MAX_QUESTIONS_PER_ATTEMPT,
+    MAX_TIME_LIMIT_MINUTES,
 )
 
 
@@ -63,14 +71,23 @@ class QuizSettingsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     open_at = serializers.DateTimeField()
     close_at = serializers.DateTimeField()
-    categories = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), many=True, help_text="Question category ids."
+    categories = ScopedPrimaryKeyRelatedField(
+        scope=categories_for_user, many=True, max_length=200,
+        help_text="Question category ids, of banks the user may use (others do not exist).",
+    )  # fmt: skip
+    time_limit_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TIME_LIMIT_MINUTES, required=False
     )
-    time_limit_minutes = serializers.IntegerField(min_value=1, required=False)
-    attempts_allowed = serializers.IntegerField(min_value=1, required=False)
+    attempts_allowed = serializers.IntegerField(
+        min_value=1, max_value=MAX_ATTEMPTS_ALLOWED, required=False
+    )
     grading_method = serializers.ChoiceField(choices=Quiz.GradingMethod.choices, required=False)
-    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
-    questions_per_attempt = serializers.IntegerField(min_value=1, required=False)
+    pass_mark = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    questions_per_attempt = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUESTIONS_PER_ATTEMPT, required=False
+    )
     shuffle_questions = serializers.BooleanField(required=False)
     shuffle_choices = serializers.BooleanField(required=False)
     review_after_submit = serializers.ChoiceField(choices=Quiz.Review.choices, required=False)
@@ -78,8 +95,17 @@ class QuizSettingsSerializer(serializers.Serializer):
 
 
 class QuizCreateSerializer(QuizSettingsSerializer):
-    session = serializers.IntegerField(help_text="Training session id.")
+    session = ScopedPrimaryKeyRelatedField(
+        scope=sessions_visible_to, help_text="Training session id (one the user can see)."
+    )
     kind = serializers.ChoiceField(choices=Quiz.Kind.choices, default=Quiz.Kind.POST)
+
+    def validate_session(self, session):
+        # Who sees the session but does not manage it is refused for that (403 with the reason),
+        # not with a list of the banks they may not use.
+        if not session_can_manage(user=self.context["request"].user, session=session):
+            raise PermissionDenied(_("You may not set up quizzes for this session."))
+        return session
 
 
 class QuizListApi(generics.ListAPIView):
@@ -92,14 +118,11 @@ class QuizListApi(generics.ListAPIView):
 
     @extend_schema(request=QuizCreateSerializer, responses={201: QuizSerializer})
     def post(self, request):
-        data = QuizCreateSerializer(data=request.data)
+        data = QuizCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        # Sessions the user cannot see are "not found", never "forbidden".
-        session = get_object_or_404(
-            sessions_visible_to(user=request.user), pk=values.pop("session")
-        )
-        quiz = quiz_create(user=request.user, session=session, **values)
+        # A session the user cannot see does not exist for them (a 400 naming the field); one
+        # they see but do not manage is the service's 403.
+        quiz = quiz_create(user=request.user, **data.validated_data)
         return Response(QuizSerializer(quiz).data, status=status.HTTP_201_CREATED)
 
 
@@ -112,7 +135,9 @@ class QuizDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=QuizSettingsSerializer, responses={200: QuizSerializer})
     def patch(self, request, pk: int):
         quiz = self.get_object()
-        data = QuizSettingsSerializer(data=request.data, partial=True)
+        if not quiz_can_manage(user=request.user, quiz=quiz):
+            raise PermissionDenied(_("You may not change this quiz."))
+        data = QuizSettingsSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         quiz = quiz_update(user=request.user, quiz=quiz, **data.validated_data)
         return Response(QuizSerializer(quiz).data)
