@@ -20,7 +20,7 @@ from sessions.selectors import session_can_manage, sessions_visible_to
 from training.models import Module
 
 from . import presentation
-from .fields import ScopedPrimaryKeyRelatedField
+from .fields import MAX_ID, ScopedPrimaryKeyRelatedField
 from .models import Attempt, Quiz
 from .selectors import (
     attempt_for_user,
@@ -95,15 +95,20 @@ class QuizSettingsSerializer(serializers.Serializer):
 
 
 class QuizCreateSerializer(QuizSettingsSerializer):
-    session = ScopedPrimaryKeyRelatedField(
-        scope=sessions_visible_to, help_text="Training session id (one the user can see)."
+    session = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Training session id (one the user can see)."
     )
     kind = serializers.ChoiceField(choices=Quiz.Kind.choices, default=Quiz.Kind.POST)
 
-    def validate_session(self, session):
-        # Who sees the session but does not manage it is refused for that (403 with the reason),
-        # not with a list of the banks they may not use.
-        if not session_can_manage(user=self.context["request"].user, session=session):
+    def validate_session(self, pk: int):
+        """The session, looked up among those the user can see. Judged before the other fields
+        and answered as the pages answer: one out of sight is "not found" (404), exactly like
+        one that does not exist; one seen but not managed is refused with the reason (403)."""
+        user = self.context["request"].user
+        session = sessions_visible_to(user=user).filter(pk=pk).first()
+        if session is None:
+            raise Http404
+        if not session_can_manage(user=user, session=session):
             raise PermissionDenied(_("You may not set up quizzes for this session."))
         return session
 
@@ -120,8 +125,6 @@ class QuizListApi(generics.ListAPIView):
     def post(self, request):
         data = QuizCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        # A session the user cannot see does not exist for them (a 400 naming the field); one
-        # they see but do not manage is the service's 403.
         quiz = quiz_create(user=request.user, **data.validated_data)
         return Response(QuizSerializer(quiz).data, status=status.HTTP_201_CREATED)
 

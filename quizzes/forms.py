@@ -24,6 +24,15 @@ UPPER_BOUNDS = {
 }
 
 
+class UserForm(forms.Form):
+    """A form of the quiz pages: it takes the requesting `user=` (those without related fields
+    have nothing to scope by it, but every form is built the same way)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Choices by id, where an id outside 1..2**63-1 is simply not one of the choices: it is
     refused before it reaches the database, whose driver cannot even hold it."""
@@ -67,6 +76,7 @@ class QuizForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         categories = self.fields["categories"]
         categories.queryset = (
             categories_for_user(user=user) if user is not None else Category.objects.none()
@@ -81,7 +91,7 @@ class QuizForm(forms.ModelForm):
             self.fields.pop("kind")
 
 
-class ImportForm(forms.Form):
+class ImportForm(UserForm):
     file = forms.FileField(label=_("GIFT or Aiken file"), required=False)
     format = forms.ChoiceField(
         label=_("Format"), choices=[("gift", "GIFT"), ("aiken", "Aiken")], initial="gift"
@@ -89,7 +99,7 @@ class ImportForm(forms.Form):
     content = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(UserForm):
     """The question itself; its answers are `ChoiceFormSet` rows (true/false: the two fields
     below). Only typing happens here: the rules live in `services.editor`."""
 
@@ -115,7 +125,7 @@ class QuestionForm(forms.Form):
     tf_feedback_false = forms.CharField(label=_("Feedback for “false”"), required=False)
 
 
-class ChoiceForm(forms.Form):
+class ChoiceForm(UserForm):
     text = forms.CharField(label=_("Answer"), required=False,
                            widget=forms.Textarea(attrs={"rows": 1}))  # fmt: skip
     match_text = forms.CharField(label=_("Match"), required=False, max_length=1000)

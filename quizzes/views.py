@@ -268,7 +268,7 @@ def bank_export(request: HttpRequest, code: str) -> HttpResponse:
 def bank_import(request: HttpRequest, code: str) -> HttpResponse:
     """Upload → preview (nothing written) → confirm (the same text, written all or nothing)."""
     module = _bank_module(request, code)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     content = ""
     if request.method == "POST" and form.is_valid():
