@@ -16,15 +16,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.nul import StrictFormParser, StrictMultiPartParser
-from sessions.selectors import sessions_visible_to
+from sessions.selectors import session_can_manage, sessions_visible_to
 from training.models import Module
 
 from . import presentation
-from .models import Attempt, Category, Quiz
+from .fields import MAX_ID, ScopedPrimaryKeyRelatedField
+from .models import Attempt, Quiz
 from .selectors import (
     attempt_for_user,
     attempts_for_manager,
     bank_can_manage,
+    categories_for_user,
+    quiz_can_manage,
     quiz_can_view_results,
     quizzes_visible_to,
     statistics_visible_to,
@@ -37,6 +40,11 @@ from .services import (
     quiz_create,
     quiz_statistics_compute,
     quiz_update,
+)
+from .services.quizzes import (
+    MAX_ATTEMPTS_ALLOWED,
+    MAX_QUESTIONS_PER_ATTEMPT,
+    MAX_TIME_LIMIT_MINUTES,
 )
 
 
@@ -63,14 +71,23 @@ class QuizSettingsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     open_at = serializers.DateTimeField()
     close_at = serializers.DateTimeField()
-    categories = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.all(), many=True, help_text="Question category ids."
+    categories = ScopedPrimaryKeyRelatedField(
+        scope=categories_for_user, many=True, max_length=200,
+        help_text="Question category ids, of banks the user may use (others do not exist).",
+    )  # fmt: skip
+    time_limit_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_TIME_LIMIT_MINUTES, required=False
     )
-    time_limit_minutes = serializers.IntegerField(min_value=1, required=False)
-    attempts_allowed = serializers.IntegerField(min_value=1, required=False)
+    attempts_allowed = serializers.IntegerField(
+        min_value=1, max_value=MAX_ATTEMPTS_ALLOWED, required=False
+    )
     grading_method = serializers.ChoiceField(choices=Quiz.GradingMethod.choices, required=False)
-    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
-    questions_per_attempt = serializers.IntegerField(min_value=1, required=False)
+    pass_mark = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    questions_per_attempt = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUESTIONS_PER_ATTEMPT, required=False
+    )
     shuffle_questions = serializers.BooleanField(required=False)
     shuffle_choices = serializers.BooleanField(required=False)
     review_after_submit = serializers.ChoiceField(choices=Quiz.Review.choices, required=False)
@@ -78,8 +95,22 @@ class QuizSettingsSerializer(serializers.Serializer):
 
 
 class QuizCreateSerializer(QuizSettingsSerializer):
-    session = serializers.IntegerField(help_text="Training session id.")
+    session = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Training session id (one the user can see)."
+    )
     kind = serializers.ChoiceField(choices=Quiz.Kind.choices, default=Quiz.Kind.POST)
+
+    def validate_session(self, pk: int):
+        """The session, looked up among those the user can see. Judged before the other fields
+        and answered as the pages answer: one out of sight is "not found" (404), exactly like
+        one that does not exist; one seen but not managed is refused with the reason (403)."""
+        user = self.context["request"].user
+        session = sessions_visible_to(user=user).filter(pk=pk).first()
+        if session is None:
+            raise Http404
+        if not session_can_manage(user=user, session=session):
+            raise PermissionDenied(_("You may not set up quizzes for this session."))
+        return session
 
 
 class QuizListApi(generics.ListAPIView):
@@ -92,14 +123,9 @@ class QuizListApi(generics.ListAPIView):
 
     @extend_schema(request=QuizCreateSerializer, responses={201: QuizSerializer})
     def post(self, request):
-        data = QuizCreateSerializer(data=request.data)
+        data = QuizCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        # Sessions the user cannot see are "not found", never "forbidden".
-        session = get_object_or_404(
-            sessions_visible_to(user=request.user), pk=values.pop("session")
-        )
-        quiz = quiz_create(user=request.user, session=session, **values)
+        quiz = quiz_create(user=request.user, **data.validated_data)
         return Response(QuizSerializer(quiz).data, status=status.HTTP_201_CREATED)
 
 
@@ -112,7 +138,9 @@ class QuizDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=QuizSettingsSerializer, responses={200: QuizSerializer})
     def patch(self, request, pk: int):
         quiz = self.get_object()
-        data = QuizSettingsSerializer(data=request.data, partial=True)
+        if not quiz_can_manage(user=request.user, quiz=quiz):
+            raise PermissionDenied(_("You may not change this quiz."))
+        data = QuizSettingsSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         quiz = quiz_update(user=request.user, quiz=quiz, **data.validated_data)
         return Response(QuizSerializer(quiz).data)
@@ -120,7 +148,7 @@ class QuizDetailApi(generics.RetrieveAPIView):
 
 class DealtChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    text = serializers.CharField(help_text="Safe HTML")
+    text = serializers.CharField(help_text="HTML: the answer's plain text, escaped.")
 
 
 class DealtItemSerializer(DealtChoiceSerializer):
@@ -131,11 +159,14 @@ class DealtQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     type = serializers.CharField()
-    text = serializers.CharField(help_text="Safe HTML")
+    text = serializers.CharField(help_text="Safe HTML (a small sanitised subset).")
     response = serializers.DictField()
     choices = DealtChoiceSerializer(many=True, required=False)
     items = DealtItemSerializer(many=True, required=False)
-    options = serializers.ListField(child=serializers.CharField(), required=False)
+    options = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Matching: the matches as plain text (not HTML); a response sends one back.",
+    )  # fmt: skip
 
 
 class AttemptSerializer(serializers.Serializer):
@@ -151,9 +182,12 @@ class AttemptSerializer(serializers.Serializer):
 
 class ReviewQuestionSerializer(DealtQuestionSerializer):
     fraction = serializers.DecimalField(max_digits=6, decimal_places=5, allow_null=True)
-    feedback = serializers.ListField(child=serializers.CharField())
-    general_feedback = serializers.CharField()
-    correct = serializers.ListField(child=serializers.CharField(), required=False)
+    feedback = serializers.ListField(child=serializers.CharField(), help_text="Safe HTML.")
+    general_feedback = serializers.CharField(help_text="Safe HTML.")
+    correct = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="HTML: each right answer's plain text, escaped.",
+    )  # fmt: skip
 
 
 class ReviewSerializer(serializers.Serializer):

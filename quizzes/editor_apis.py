@@ -17,8 +17,14 @@ from rest_framework.views import APIView
 
 from training.models import Module
 
+from .fields import ScopedPrimaryKeyRelatedField
 from .models import Category, Question
-from .selectors import bank_can_manage, question_for_editor, questions_for_module
+from .selectors import (
+    bank_can_manage,
+    question_for_editor,
+    questions_for_module,
+    questions_for_user,
+)
 from .services import (
     ChoiceInput,
     question_create,
@@ -26,6 +32,9 @@ from .services import (
     question_update,
     questions_reorder,
 )
+
+# The longest order a client may send for one category.
+MAX_CATEGORY_ORDER = 5000
 
 
 class ChoiceInputSerializer(serializers.Serializer):
@@ -54,7 +63,8 @@ class QuestionInputSerializer(serializers.Serializer):
     text_format = serializers.ChoiceField(choices=Question.TextFormat.choices, required=False)
     general_feedback = serializers.CharField(allow_blank=True, required=False, default="")
     default_mark = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
-    choices = ChoiceInputSerializer(many=True, required=False, default=list)
+    # A few more rows than the service's MAX_CHOICES, so it can name the problem itself.
+    choices = ChoiceInputSerializer(many=True, required=False, default=list, max_length=60)
 
 
 class ChoiceOutputSerializer(serializers.Serializer):
@@ -190,9 +200,10 @@ class QuestionDetailApi(APIView):
 
 
 class QuestionOrderInputSerializer(serializers.Serializer):
-    questions = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Every current question id of the category."
-    )
+    questions = ScopedPrimaryKeyRelatedField(
+        scope=questions_for_user, many=True, max_length=MAX_CATEGORY_ORDER,
+        help_text="Every current question id of the category.",
+    )  # fmt: skip
 
 
 class QuestionReorderApi(APIView):
@@ -203,10 +214,11 @@ class QuestionReorderApi(APIView):
         category = get_object_or_404(Category.objects.select_related("module"), pk=pk)
         if not bank_can_manage(user=request.user, module=category.module):
             raise PermissionDenied(_("You may not edit this module's questions."))
-        data = QuestionOrderInputSerializer(data=request.data)
+        data = QuestionOrderInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
+        question_ids = [question.pk for question in data.validated_data["questions"]]
         questions_reorder(user=request.user, category=category,
-                          question_ids=data.validated_data["questions"])  # fmt: skip
+                          question_ids=question_ids)  # fmt: skip
         order = list(
             Question.objects.filter(category=category, replaced_by__isnull=True)
             .order_by("position", "pk")

@@ -120,10 +120,10 @@ def _editor(request, *, module: Module, qtype: str, question: Question | None) -
     if request.method == "POST" and "add_row" in request.POST:
         # "Add an answer": show what was typed plus one empty row; nothing is saved.
         rows = _rows_from_post(request.POST)
-        form = QuestionForm(initial=request.POST.dict())
+        form = QuestionForm(initial=request.POST.dict(), user=request.user)
         formset = ChoiceFormSet(prefix=PREFIX, initial=[*rows, {"credit": "0"}])
     elif request.method == "POST":
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, user=request.user)
         formset = ChoiceFormSet(request.POST, prefix=PREFIX)
         if form.is_valid() and (qtype == "truefalse" or formset.is_valid()):
             data = form.cleaned_data
@@ -155,10 +155,12 @@ def _editor(request, *, module: Module, qtype: str, question: Question | None) -
                 return redirect("quizzes:bank", code=module.code)
     elif question is not None:
         initial, rows = _initial(question)
-        form = QuestionForm(initial=initial)
+        form = QuestionForm(initial=initial, user=request.user)
         formset = ChoiceFormSet(prefix=PREFIX, initial=rows)
     else:
-        form = QuestionForm(initial={"category": request.GET.get("category", "")})
+        form = QuestionForm(
+            initial={"category": request.GET.get("category", "")}, user=request.user
+        )
         rows = [{"credit": "0"} for _i in range(STARTING_ROWS.get(qtype, 0))]
         formset = ChoiceFormSet(prefix=PREFIX, initial=rows)
     context = {

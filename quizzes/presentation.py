@@ -2,25 +2,32 @@
 feedback or pairing), and the review after submitting, limited by the quiz's review options.
 
 Both the API and the HTML pages build their output here, so the rule lives in one place.
+Every text in a payload is already HTML, built safe by `quizzes.rendering` (question text and
+feedback sanitised, answers escaped): the API documents them as HTML and the templates print
+them as they are. The matching `options` alone are the raw match texts (a response sends one
+back as it is); templates autoescape them.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from . import grading
 from .models import Attempt, Choice, Quiz
-from .rendering import render_text
+from .rendering import render_plain, render_text
 from .services.attempts import DealtQuestion, dealt_questions
 
 LEVELS = [Quiz.Review.NOTHING, Quiz.Review.SCORE, Quiz.Review.FEEDBACK, Quiz.Review.ANSWERS]
 
 
-def choice_label(question, choice: Choice) -> str:
+def choice_label(question, choice: Choice) -> SafeString:
+    """A choice as HTML: its text escaped (answers are plain text)."""
     if question.qtype == "truefalse":
-        return _("True") if choice.text == "true" else _("False")
-    return str(render_text(choice.text, question.text_format))
+        return escape(_("True") if choice.text == "true" else _("False"))
+    return render_plain(choice.text)
 
 
 def question_payload(dealt: DealtQuestion) -> dict:
@@ -30,7 +37,7 @@ def question_payload(dealt: DealtQuestion) -> dict:
         "id": q.pk,
         "number": dealt.number,
         "type": q.qtype,
-        "text": str(render_text(q.text, q.text_format)),
+        "text": render_text(q.text, q.text_format),
         "response": dealt.response,
     }
     if q.qtype == "matching":
@@ -38,7 +45,7 @@ def question_payload(dealt: DealtQuestion) -> dict:
         data["items"] = [
             {
                 "id": c.pk,
-                "text": str(render_text(c.text, q.text_format)),
+                "text": render_plain(c.text),
                 "selected": matches.get(str(c.pk), ""),
             }
             for c in dealt.choices
@@ -69,20 +76,21 @@ def review_level(attempt: Attempt, now=None) -> str:
     return attempt.quiz.review_level(now)
 
 
-def _correct_answer(question, key: list[Choice]) -> list[str]:
+def _correct_answer(question, key: list[Choice]) -> list[SafeString]:
+    """The right answers as HTML, each escaped: answers are plain text."""
     qtype = question.qtype
     if qtype in ("single", "multi", "truefalse"):
         return [choice_label(question, c) for c in key if c.fraction > 0]
     if qtype == "shortanswer":
-        return [c.text for c in key if c.fraction == 1]
+        return [render_plain(c.text) for c in key if c.fraction == 1]
     if qtype == "numerical":
         return [
-            f"{c.text} ± {c.tolerance.normalize()}" if c.tolerance else c.text
+            render_plain(f"{c.text} ± {c.tolerance.normalize()}" if c.tolerance else c.text)
             for c in key
             if c.fraction == 1
         ]
     if qtype == "matching":
-        return [f"{c.text} → {c.match_text}" for c in key if c.text]
+        return [render_plain(f"{c.text} → {c.match_text}") for c in key if c.text]
     return []
 
 
@@ -114,8 +122,8 @@ def review_payload(attempt: Attempt, *, now=None) -> dict:
             feedback = [c.feedback for c in key if c.pk in hit.matched and c.feedback]
             item = question_payload(dealt)
             item["fraction"] = fractions.get(q.pk)
-            item["feedback"] = [str(render_text(f, q.text_format)) for f in feedback]
-            item["general_feedback"] = str(render_text(q.general_feedback, q.text_format))
+            item["feedback"] = [render_text(f, q.text_format) for f in feedback]
+            item["general_feedback"] = render_text(q.general_feedback, q.text_format)
             if rank >= 3:
                 item["correct"] = _correct_answer(q, key)
             questions.append(item)

@@ -1,71 +1,58 @@
-"""Safe rendering of question and feedback text.
+"""What a participant's page gets from text a trainer or an import wrote.
 
-Everything is escaped; a tiny whitelist of formatting tags survives without any attribute
-(`<b> <strong> <i> <em> <u> <sub> <sup> <br> <p> <ul> <ol> <li> <code> <pre>`). The content of
-`<script>` and `<style>` is dropped. Plain and Moodle-format text keep their line breaks.
+Two kinds of text, two functions; both return a `SafeString` that templates print as it is
+(templates never mark stored text safe themselves):
+
+- `render_text` — question text and feedback, where formatting is wanted: HTML, Markdown and
+  Moodle format go through the `nh3` sanitiser (Ammonia) with an explicit allow-list, `ALLOWED`
+  below. Links keep only http, https and mailto addresses (no relative ones, no `javascript:`)
+  and get `rel="noopener noreferrer"`; every other attribute, `<script>`/`<style>` and their
+  content, `<meta>`, `<img>`, forms and frames are removed. Plain text is escaped. Plain and
+  Moodle format keep their line breaks.
+- `render_plain` — answers (choice texts, short-answer and numerical answers, matching items
+  and matches): plain text, escaped.
 """
 
 from __future__ import annotations
 
-from html import escape
-from html.parser import HTMLParser
-
+import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-ALLOWED = {"b", "strong", "i", "em", "u", "sub", "sup", "br", "p", "ul", "ol", "li", "code", "pre"}
-VOID = {"br"}
-DROP_CONTENT = {"script", "style", "iframe", "object", "template", "textarea"}
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "sub", "sup", "br", "p", "ul", "ol", "li", "code", "pre", "a",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+LINK_SCHEMES = {"http", "https", "mailto"}
+# Removed together with what they hold (their text is code or a control, not prose).
+DROP_CONTENT = {"script", "style", "iframe", "object", "template", "textarea", "noscript"}
 
-
-class _Sanitizer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.dropping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in DROP_CONTENT:
-            self.dropping += 1
-        elif not self.dropping and tag in ALLOWED:
-            self.out.append(f"<{tag}>")
-            if tag not in VOID:
-                self.open.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        if not self.dropping and tag in VOID:
-            self.out.append(f"<{tag}>")
-
-    def handle_endtag(self, tag):
-        if tag in DROP_CONTENT:
-            self.dropping = max(0, self.dropping - 1)
-        elif not self.dropping and tag in self.open:
-            # Close whatever was left open inside it, keeping the output well formed.
-            while self.open:
-                inner = self.open.pop()
-                self.out.append(f"</{inner}>")
-                if inner == tag:
-                    break
-
-    def handle_data(self, data):
-        if not self.dropping:
-            self.out.append(escape(data, quote=False))
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.out) + "".join(f"</{tag}>" for tag in reversed(self.open))
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    clean_content_tags=DROP_CONTENT,
+    url_schemes=LINK_SCHEMES,
+    url_relative="deny",
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
 
 
 def sanitize_html(text: str) -> str:
-    parser = _Sanitizer()
-    parser.feed(text or "")
-    return parser.result()
+    """`text` with only the allowed tags and attributes left, everything else escaped."""
+    return _cleaner.clean(text or "")
 
 
 def render_text(text: str, text_format: str = "moodle") -> SafeString:
-    """HTML for `text`: whitelisted formatting for html/markdown, escaped text otherwise."""
+    """HTML for question text or feedback: sanitised for html/markdown/moodle, escaped for
+    plain text."""
     if text_format in ("html", "markdown"):
-        return mark_safe(sanitize_html(text))  # noqa: S308 - output built by the sanitizer
+        return mark_safe(sanitize_html(text))  # noqa: S308 - built by the sanitiser
     # Moodle's own format allows simple HTML too; plain text is escaped as it is.
-    html = sanitize_html(text) if text_format == "moodle" else escape(text or "", quote=False)
-    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - escaped above
+    html = sanitize_html(text) if text_format == "moodle" else str(escape(text or ""))
+    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - sanitised or escaped above
+
+
+def render_plain(text: str) -> SafeString:
+    """An answer as the text it is: escaped, never markup."""
+    return escape(text or "")

@@ -21,7 +21,7 @@ from core.scope import subtree_q
 from sessions.models import Participant
 from sessions.selectors import participant_for, session_can_manage, sessions_visible_to
 from training.models import Module, Role, Unit
-from training.selectors.curriculum import module_can_edit
+from training.selectors.curriculum import module_can_edit, user_is_trainer
 
 from .models import Attempt, Category, Question, Quiz
 
@@ -101,14 +101,26 @@ def bank_modules_for_quiz(*, user, quiz: Quiz) -> list[Module]:
     return [m for m in modules if bank_can_manage(user=user, module=m)]
 
 
-def categories_for_user(*, user) -> QuerySet[Category]:
-    """Categories a quiz manager may draw from: those of modules they may edit."""
-    if not user.is_authenticated or not (user.is_admin or user.has_role(Role.PELATIH)):
-        return Category.objects.none()
-    qs = Category.objects.select_related("module")
+def _banks_kept_q(*, user) -> Q:
+    """`bank_can_manage` as a filter on rows with a `module`: every bank for an admin, a
+    Pelatih's own and unowned ones, nothing for anyone else (training's `module_can_edit`)."""
+    if not user_is_trainer(user=user):
+        return Q(pk__in=[])
     if user.is_admin:
-        return qs
-    return qs.filter(Q(module__owner__isnull=True) | Q(module__owner=user))
+        return Q()
+    return Q(module__owner__isnull=True) | Q(module__owner=user)
+
+
+def categories_for_user(*, user) -> QuerySet[Category]:
+    """Categories a quiz manager may draw from: those of modules they may edit. Every category
+    id a client sends (quiz settings, page and API) is looked up here."""
+    return Category.objects.select_related("module").filter(_banks_kept_q(user=user))
+
+
+def questions_for_user(*, user) -> QuerySet[Question]:
+    """Questions (any version) of the banks the user keeps. Every question id a client sends
+    to the editor (the order of a category) is looked up here."""
+    return Question.objects.filter(_banks_kept_q(user=user))
 
 
 def attempts_of_participant(*, user, quiz: Quiz) -> QuerySet[Attempt]:

@@ -26,7 +26,6 @@ from .selectors import (
     attempts_of_participant,
     bank_can_manage,
     bank_modules_for_quiz,
-    categories_for_user,
     questions_for_module,
     quiz_can_manage,
     quiz_can_view_results,
@@ -86,8 +85,7 @@ def quiz_edit(request: HttpRequest, pk: int | None = None, session_pk: int | Non
         session = get_object_or_404(sessions_visible_to(user=request.user), pk=session_pk)
     if not session_can_manage(user=request.user, session=session):
         raise PermissionDenied
-    form = QuizForm(request.POST or None, instance=quiz,
-                    categories=categories_for_user(user=request.user))  # fmt: skip
+    form = QuizForm(request.POST or None, instance=quiz, user=request.user)
     if quiz is not None and not request.POST:
         form.initial["categories"] = list(quiz.categories.values_list("pk", flat=True))
     if request.method == "POST" and form.is_valid():
@@ -270,7 +268,7 @@ def bank_export(request: HttpRequest, code: str) -> HttpResponse:
 def bank_import(request: HttpRequest, code: str) -> HttpResponse:
     """Upload → preview (nothing written) → confirm (the same text, written all or nothing)."""
     module = _bank_module(request, code)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     content = ""
     if request.method == "POST" and form.is_valid():

@@ -78,11 +78,26 @@ def test_a_trainer_changing_a_quiz_twice_keeps_one_quiz(trainer_client, quiz):
 
 
 def test_an_outsider_cannot_see_the_session_to_set_its_quiz(outsider_client, session, bank):
+    """A session id out of sight is refused exactly like one that does not exist."""
     response = outsider_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
-    assert response.status_code == 404
+    missing = outsider_client.post(
+        "/api/v1/quizzes/", {**_payload(session, bank), "session": session.pk + 1000}, format="json"
+    )
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()
     assert not Quiz.objects.exists()
 
 
 def test_anonymous_is_refused(anon_client, session, bank):
     response = anon_client.post("/api/v1/quizzes/", _payload(session, bank), format="json")
     assert response.status_code in (401, 403)
+
+
+def test_a_participant_changing_the_banks_gets_403_not_a_list_of_missing_banks(
+    peserta_client, quiz, english
+):
+    categories = list(quiz.categories.values_list("pk", flat=True))
+    url = f"/api/v1/quizzes/{quiz.pk}/"
+    response = peserta_client.patch(url, {"categories": categories}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may not change this quiz."
