@@ -63,6 +63,7 @@ class QuizSerializer(serializers.ModelSerializer):
             "time_limit_minutes", "attempts_allowed", "grading_method", "pass_mark",
             "questions_per_attempt", "regrade_pending", "regrade_done", "regrade_total",
         ]  # fmt: skip
+        read_only_fields = fields  # output only: writes go through QuizSettingsSerializer
 
 
 class QuizSettingsSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-MAX_ID = 2**63 - 1
+from core.fields import ID_MAX as MAX_ID  # noqa: E402
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
